@@ -1,0 +1,5 @@
+"""zigttp: a TypeScript HTTP handler in, a static binary in a reproducible OCI image out."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,167 @@
+"""Every error zigttp raises on purpose, in one tree.
+
+    ZigttpError                     exit 1 unless a subclass says otherwise
+    ├── UsageError                  flags that do not fit together
+    ├── InputError                  the user's files: project, handler, .env
+    │   ├── HandlerNotFound         no handler file at any of the paths tried
+    │   ├── SourceError             file:line:col diagnostics from parse or compile
+    │   └── DotenvError             .env:LINE: what is wrong
+    ├── ToolchainError              zig, engine sources, the runtime build
+    │   └── CompilerFailed          a compiler run that failed, with its output
+    ├── ImageError                  reading or writing an OCI image
+    │   └── DigestMismatch          a rebuilt image differs from the one expected
+    ├── TransportError              no response: refused, reset, timed out
+    ├── RegistryError               a registry answered with an error status
+    │   └── RegistryAuthError       401/403 from the registry or its token server
+    └── ControlPlaneError           the control plane answered with an error status
+        └── SignInRequired          no usable credentials
+
+Library code raises these and never prints or exits; the CLI turns them into a
+one-line message on stderr and the exit code the class carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ZigttpError(Exception):
+    """Base of all expected failures: a message for people and an exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(ZigttpError):
+    """Command-line arguments that contradict each other or make no sense."""
+
+
+class InputError(ZigttpError):
+    """Something wrong with the user's project files."""
+
+
+class HandlerNotFound(InputError):
+    """No handler at any of the conventional paths."""
+
+    def __init__(self, directory: str, tried: Sequence[str]) -> None:
+        self.directory = directory
+        self.tried = list(tried)
+        listed = ", ".join(self.tried)
+        super().__init__(
+            f"no handler found in {directory} (tried {listed}): "
+            "create handler.ts or pass the handler path"
+        )
+
+
+class SourceError(InputError):
+    """A diagnostic that points at a place in a source file."""
+
+    def __init__(self, path: str, line: int, column: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.problem = problem
+        super().__init__(f"{path}:{line}:{column}: {problem}")
+
+
+class DotenvError(InputError):
+    """A .env line that is neither blank, a comment nor KEY=value."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        self.path = path
+        self.line = line
+        self.problem = problem
+        super().__init__(f"{path}:{line}: {problem}")
+
+
+class ToolchainError(ZigttpError):
+    """The compiler, the engine sources or the runtime build failed."""
+
+
+class CompilerFailed(ToolchainError):
+    """A compiler run that exited non-zero; carries what it printed."""
+
+    def __init__(self, what: str, returncode: int, output: str) -> None:
+        self.what = what
+        self.returncode = returncode
+        self.output = output
+        tail = "\n".join(output.strip().splitlines()[-20:])
+        super().__init__(f"{what} failed (exit {returncode}):\n{tail}")
+
+
+class ImageError(ZigttpError):
+    """An OCI image that cannot be read or written."""
+
+
+class DigestMismatch(ImageError):
+    """The rebuilt image differs from the digest the caller expected."""
+
+    def __init__(self, expected: str, actual: str, differences: Sequence[str]) -> None:
+        self.expected = expected
+        self.actual = actual
+        self.differences = list(differences)
+        where = "; ".join(self.differences) or "no blob differs in what was compared"
+        super().__init__(f"digest {actual} differs from expected {expected}: {where}")
+
+
+class TransportError(ZigttpError):
+    """No usable response: connection refused or reset, DNS failure, timeout."""
+
+    retryable = True
+
+    def __init__(self, action: str, url: str, reason: str) -> None:
+        self.action = action
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{action}: cannot reach {url}: {reason}")
+
+
+class RegistryError(ZigttpError):
+    """A registry answered with an error status."""
+
+    def __init__(
+        self,
+        action: str,
+        status: int,
+        codes: Sequence[str] = (),
+        detail: str = "",
+        retryable: bool = False,
+    ) -> None:
+        self.action = action
+        self.status = status
+        self.codes = list(codes)
+        self.detail = detail
+        self.retryable = retryable
+        said = " ".join(part for part in (" ".join(self.codes), detail) if part)
+        message = f"{action}: registry answered {status}"
+        super().__init__(f"{message}: {said}" if said else message)
+
+
+class RegistryAuthError(RegistryError):
+    """The registry or its token server refused our credentials or scope."""
+
+
+class ControlPlaneError(ZigttpError):
+    """The control plane answered with an error status."""
+
+    def __init__(self, action: str, status: int, code: str, detail: str) -> None:
+        self.action = action
+        self.status = status
+        self.code = code
+        self.detail = detail
+        super().__init__(f"{action}: control plane answered {status}: {detail or code}")
+
+
+class SignInRequired(ControlPlaneError):
+    """No credentials, or the control plane rejected the stored ones."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__("sign in", 401, "unauthorized", detail)
+        self.message = detail
+        self.args = (detail,)
