@@ -1,0 +1,123 @@
+"""What a project is called and where it came from: service name, git source."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from zigttp.errors import InputError
+
+log = logging.getLogger(__name__)
+
+MAX_SLUG_LENGTH = 63
+
+
+def slugify(name: str) -> str:
+    """Lowercase; each run of characters outside a-z0-9 becomes one dash."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:MAX_SLUG_LENGTH].strip("-")
+
+
+@dataclass(frozen=True)
+class ServiceName:
+    """The slug a project deploys as, and where it was read from."""
+
+    slug: str
+    origin: str
+
+
+def service_name(directory: Path) -> ServiceName:
+    """package.json `name`, else the git origin's basename, else the folder name."""
+    for origin, raw in _name_candidates(directory):
+        if raw is None:
+            continue
+        slug = slugify(raw)
+        if not slug:
+            raise InputError(
+                f"the project name {raw!r} from {origin} has no letters or digits: "
+                "give it a name made of a-z and 0-9"
+            )
+        return ServiceName(slug, origin)
+
+    raise InputError(f"cannot name the project in {directory}: add package.json")
+
+
+def _name_candidates(directory: Path) -> list[tuple[str, str | None]]:
+    return [
+        ("package.json", _package_json_name(directory / "package.json")),
+        ("the git origin remote", _git_origin_basename(directory)),
+        ("the directory name", directory.resolve().name),
+    ]
+
+
+def _package_json_name(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InputError(
+            f"{path}: cannot read it as JSON ({error}): fix the file or remove it"
+        ) from error
+
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def _git_origin_basename(directory: Path) -> str | None:
+    url = git(directory, "remote", "get-url", "origin")
+    if not url:
+        return None
+    base = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return base.removesuffix(".git") or None
+
+
+@dataclass(frozen=True)
+class GitSource:
+    """Where the project's source lives, for the image's source/revision annotations."""
+
+    url: str
+    revision: str
+
+
+def git_source(directory: Path) -> GitSource | None:
+    """The origin URL (credentials removed) and HEAD commit, when both exist."""
+    url = git(directory, "remote", "get-url", "origin")
+    revision = git(directory, "rev-parse", "HEAD")
+    if not url or not revision:
+        return None
+    return GitSource(without_credentials(url), revision)
+
+
+def without_credentials(url: str) -> str:
+    """Drop `user:token@` from a URL so no secret reaches an image annotation."""
+    parts = urlsplit(url)
+    if not parts.scheme or "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=host))
+
+
+def git(directory: Path, *args: str) -> str | None:
+    """Run git in `directory`; None when git is missing or the command fails."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(directory), *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.debug("git %s failed: %s", " ".join(args), error)
+        return None
+
+    if done.returncode != 0:
+        return None
+    return done.stdout.strip() or None
