@@ -1,0 +1,1 @@
+"""OCI images: the model (digest, descriptor, image) and its forms (layout, tarball)."""
