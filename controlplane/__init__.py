@@ -1,0 +1,1 @@
+"""The reference control plane: deploy sessions, review, registry tokens, providers."""

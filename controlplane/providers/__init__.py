@@ -1,0 +1,1 @@
+"""Where released images run: the provider interface and the local provider."""

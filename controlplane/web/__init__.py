@@ -1,0 +1,1 @@
+"""HTTP face of the control plane: JSON API routes, HTML pages and the service proxy."""
