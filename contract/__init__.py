@@ -1,1 +1,1 @@
-"""The handler contract: parse, check, transform and bundle a handler, then prove its facts."""
+"""The handler contract: check, transform and bundle a handler, then prove its facts."""
