@@ -13,6 +13,7 @@ from zigttp.errors import DotenvError, SourceError, ZigttpError
 from . import output
 from .build import build
 from .contract import contract
+from .control_plane import control_plane
 from .inspect import inspect
 from .serve import serve
 
@@ -38,7 +39,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for command in (build, serve, inspect, contract):
+for command in (build, serve, inspect, contract, control_plane):
     cli.add_command(command)
 
 
