@@ -1,0 +1,121 @@
+"""The pinned QuickJS-ng sources: fetched once through pip, checked, unpacked."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import tarsafe
+
+from zigttp import dirs
+from zigttp.errors import ToolchainError
+from zigttp.progress import Progress, Step, silent
+from zigttp.toolchain import cache
+from zigttp.toolchain.vendored import EnginePin, engine_pin
+
+log = logging.getLogger(__name__)
+
+
+def sources_dir() -> Path:
+    """Where the verified engine sources live in the cache (present or not)."""
+    pin = engine_pin()
+    return dirs.cache_dir() / "sources" / f"{pin.name}-{pin.version}"
+
+
+def sources(progress: Progress = silent) -> Path:
+    """The folder with the verified engine sources, fetching them the first time."""
+    pin = engine_pin()
+    folder = sources_dir()
+    if folder.is_dir():
+        return folder
+
+    def fetch_into(staging: Path) -> None:
+        label = f"fetching {pin.name} {pin.version} (first time only)"
+        progress(Step(label, 0, 1))
+        with tempfile.TemporaryDirectory(prefix="zigttp-engine-") as temp:
+            archive = _download(pin, Path(temp))
+            _verify(pin, archive)
+            _extract(pin, archive, staging)
+        progress(Step(label, 1, 1))
+
+    return cache.entry(folder, fetch_into)
+
+
+def _download(pin: EnginePin, into: Path) -> Path:
+    """Ask pip for the source distribution, from whatever index pip is set up for."""
+    argv = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--no-binary",
+        ":all:",
+        "--disable-pip-version-check",
+        "--no-input",
+        f"{pin.name}=={pin.version}",
+        "-d",
+        str(into),
+    ]
+    log.debug("downloading %s %s with pip", pin.name, pin.version)
+    finished = subprocess.run(
+        argv,
+        cwd=into,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
+    output = finished.stdout.decode("utf-8", errors="replace")
+    archive = into / pin.file
+    if finished.returncode != 0 or not archive.is_file():
+        tail = "\n".join(output.strip().splitlines()[-10:])
+        raise ToolchainError(
+            f"downloading the engine sources {pin.file} with pip failed "
+            f"(exit {finished.returncode}); check that pip can reach its package "
+            f"index, then retry:\n{tail}"
+        )
+    return archive
+
+
+def _verify(pin: EnginePin, archive: Path) -> None:
+    """Refuse an archive whose sha256 is not the pinned one."""
+    found = hashlib.sha256(archive.read_bytes()).hexdigest()
+    if found != pin.sha256:
+        raise ToolchainError(
+            f"engine sources {pin.file} have sha256 {found}, but vendor/lock.json "
+            f"pins {pin.sha256}: the package index served different bytes; "
+            "do not build with them, report it"
+        )
+
+
+def _extract(pin: EnginePin, archive: Path, staging: Path) -> None:
+    """Unpack only the engine folder of the archive into `staging`."""
+    top = pin.file.removesuffix(".tar.gz")
+    prefix = f"{top}/{pin.sources}/"
+
+    with tempfile.TemporaryDirectory(prefix="zigttp-unpack-") as temp:
+        with tarsafe.open(archive, "r:gz") as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extraction_filter = tarfile.data_filter
+            wanted = [
+                member
+                for member in tar.getmembers()
+                if member.name.startswith(prefix) and member.isfile()
+            ]
+            if not wanted:
+                raise ToolchainError(
+                    f"engine sources {pin.file} have no {pin.sources}/ folder: "
+                    "the pin in vendor/lock.json names the wrong file"
+                )
+            tar.extractall(temp, members=wanted)
+
+        unpacked = Path(temp) / top / pin.sources
+        for path in sorted(unpacked.iterdir()):
+            shutil.move(str(path), staging / path.name)

@@ -1,0 +1,266 @@
+/* One client connection: read requests, answer them, keep alive or close.
+
+   Sockets are blocking with receive and send timeouts, so a slow client only
+   ever holds its own thread. Each response goes out in one send. */
+#include "connection.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "http_request.h"
+#include "http_response.h"
+#include "log.h"
+
+#define READ_CHUNK 16384
+#define MAX_BUFFERED (HTTP_MAX_HEAD + 2 * HTTP_MAX_BODY + READ_CHUNK)
+
+enum { READ_OK = 1, READ_CLOSED = 0, READ_TIMEOUT = -1, READ_FAILED = -2 };
+
+static int read_some(Connection *connection)
+{
+    if (connection->in.len >= MAX_BUFFERED || !buffer_reserve(&connection->in, READ_CHUNK))
+        return READ_FAILED;
+
+    for (;;) {
+        Buffer *in = &connection->in;
+        ssize_t got = recv(connection->fd, in->data + in->len, in->cap - in->len, 0);
+        if (got > 0) {
+            in->len += (size_t)got;
+            return READ_OK;
+        }
+        if (got == 0)
+            return READ_CLOSED;
+        if (errno == EINTR)
+            continue;
+        return errno == EAGAIN || errno == EWOULDBLOCK ? READ_TIMEOUT : READ_FAILED;
+    }
+}
+
+static bool send_all(Connection *connection, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t sent = send(connection->fd, data, len, MSG_NOSIGNAL);
+        if (sent < 0 && errno == EINTR)
+            continue;
+        if (sent <= 0)
+            return false;
+        data += sent;
+        len -= (size_t)sent;
+    }
+    return true;
+}
+
+static const char *error_code(int status)
+{
+    switch (status) {
+    case 408: return "request_timeout";
+    case 413: return "payload_too_large";
+    case 414: return "uri_too_long";
+    case 431: return "headers_too_large";
+    case 501: return "not_implemented";
+    case 505: return "http_version_not_supported";
+    default: return "bad_request";
+    }
+}
+
+/* Answer a request we could not read, then close. */
+static void refuse(Connection *connection, int status)
+{
+    connection->out.len = 0;
+    HttpResponse response = {
+        .out = &connection->out,
+        .status = status,
+        .minor_version = 1,
+    };
+    http_response_error(&response, error_code(status), http_status_text(status));
+    send_all(connection, connection->out.data, connection->out.len);
+}
+
+/* Wait for the next request's first bytes; false when the connection should end. */
+static bool await_request(Connection *connection)
+{
+    Server *server = connection->server;
+    atomic_store(&connection->idle, true);
+    if (atomic_load(&server->stopping)) {
+        atomic_store(&connection->idle, false);
+        return false;
+    }
+    int result = read_some(connection);
+    atomic_store(&connection->idle, false);
+    return result == READ_OK;
+}
+
+/* Read more of a started request; false (after answering 408) when too late. */
+static bool read_more(Connection *connection, int64_t deadline)
+{
+    if (engine_now_ns() > deadline) {
+        refuse(connection, 408);
+        return false;
+    }
+    int result = read_some(connection);
+    if (result == READ_TIMEOUT)
+        refuse(connection, 408);
+    return result == READ_OK;
+}
+
+/* Parse a head; 0 means a reply went out or the peer left, else the head length. */
+static long read_head(Connection *connection, HttpRequest *request)
+{
+    int64_t deadline = 0;
+    for (;;) {
+        long parsed = connection->in.len
+                          ? http_parse_head(connection->in.data, connection->in.len, request)
+                          : 0;
+        if (parsed > 0)
+            return parsed;
+        if (parsed < 0) {
+            refuse(connection, (int)-parsed);
+            return 0;
+        }
+
+        if (connection->in.len == 0) {
+            if (!await_request(connection))
+                return 0;
+            continue;
+        }
+        if (deadline == 0)
+            deadline = engine_now_ns() + (int64_t)CONNECTION_READ_SECONDS * 1000000000;
+        if (!read_more(connection, deadline))
+            return 0;
+    }
+}
+
+static bool send_continue(Connection *connection, const HttpRequest *request)
+{
+    static const char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!request->expect_continue)
+        return true;
+    return send_all(connection, line, sizeof line - 1);
+}
+
+/* Read the body after a head of `head_len` bytes; returns the bytes the whole
+   request used, or 0 when a reply went out or the peer left. The head is parsed
+   again afterwards because reading may have moved the buffer. */
+static size_t read_body(Connection *connection, HttpRequest *request, long head_len)
+{
+    int64_t deadline = engine_now_ns() + (int64_t)CONNECTION_READ_SECONDS * 1000000000;
+    size_t used;
+
+    if (request->body_kind == HTTP_BODY_LENGTH) {
+        used = (size_t)head_len + request->content_length;
+        if (connection->in.len < used && !send_continue(connection, request))
+            return 0;
+        while (connection->in.len < used) {
+            if (!read_more(connection, deadline))
+                return 0;
+        }
+    } else if (request->body_kind == HTTP_BODY_CHUNKED) {
+        ChunkedDecoder decoder = {0};
+        bool done = false;
+        size_t at = (size_t)head_len;
+        connection->body.len = 0;
+        if (!send_continue(connection, request))
+            return 0;
+        for (;;) {
+            long fed = http_chunked_feed(&decoder, connection->in.data + at,
+                                         connection->in.len - at, &connection->body, &done);
+            if (fed < 0) {
+                refuse(connection, (int)-fed);
+                return 0;
+            }
+            at += (size_t)fed;
+            if (done)
+                break;
+            if (!read_more(connection, deadline))
+                return 0;
+        }
+        used = at;
+    } else {
+        return (size_t)head_len;
+    }
+
+    http_parse_head(connection->in.data, connection->in.len, request);
+    if (request->body_kind == HTTP_BODY_LENGTH) {
+        request->body = connection->in.data + head_len;
+        request->body_len = request->content_length;
+    } else {
+        request->body = connection->body.data;
+        request->body_len = connection->body.len;
+    }
+    return used;
+}
+
+static void log_access(const HttpRequest *request, int status, int64_t started)
+{
+    double elapsed_ms = (double)(engine_now_ns() - started) / 1e6;
+    log_line("%.*s %.*s %d %.2fms", (int)request->method_len, request->method,
+             (int)request->path_len, request->target, status, elapsed_ms);
+}
+
+/* Answer one complete request with the handler. */
+static bool answer(Connection *connection, const HttpRequest *request)
+{
+    Server *server = connection->server;
+    int64_t started = server->quiet ? 0 : engine_now_ns();
+    bool keep_alive = request->keep_alive && !atomic_load(&server->stopping);
+
+    connection->out.len = 0;
+    HttpResponse response = {
+        .out = &connection->out,
+        .head_only = request->head,
+        .keep_alive = keep_alive,
+        .minor_version = request->minor_version,
+    };
+
+    int status;
+    Engine *engine = engine_pool_acquire(server->pool);
+    if (engine) {
+        status = engine_handle(engine, request, &response);
+        engine_pool_release(server->pool, engine);
+    } else {
+        status = response.status = 503;
+        http_response_error(&response, "unavailable", "no JavaScript engine is free");
+    }
+
+    bool sent = send_all(connection, connection->out.data, connection->out.len);
+    if (!server->quiet)
+        log_access(request, status, started);
+    return sent && keep_alive;
+}
+
+static void serve(Connection *connection)
+{
+    for (;;) {
+        HttpRequest request;
+        long head_len = read_head(connection, &request);
+        if (head_len <= 0)
+            return;
+
+        size_t used = read_body(connection, &request, head_len);
+        if (used == 0)
+            return;
+
+        bool again = answer(connection, &request);
+        buffer_consume(&connection->in, used);
+        if (!again)
+            return;
+    }
+}
+
+void *connection_main(void *argument)
+{
+    Connection *connection = argument;
+    serve(connection);
+
+    Server *server = connection->server;
+    server_forget(server, connection);
+    close(connection->fd);
+    buffer_free(&connection->in);
+    buffer_free(&connection->out);
+    buffer_free(&connection->body);
+    free(connection);
+    return NULL;
+}

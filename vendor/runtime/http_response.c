@@ -1,0 +1,131 @@
+/* HTTP/1.1 responses, assembled in one buffer so each goes out in one write. */
+#include "http_response.h"
+
+#include <string.h>
+
+const char *http_status_text(int status)
+{
+    switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Unknown";
+    }
+}
+
+static bool same_name(const char *name, size_t len, const char *lower)
+{
+    if (len != strlen(lower))
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c + 32);
+        if (c != lower[i])
+            return false;
+    }
+    return true;
+}
+
+static bool is_framing_header(const char *name, size_t len)
+{
+    return same_name(name, len, "content-length") ||
+           same_name(name, len, "transfer-encoding") ||
+           same_name(name, len, "connection") || same_name(name, len, "keep-alive");
+}
+
+bool http_response_begin(HttpResponse *response)
+{
+    return buffer_printf(response->out, "HTTP/1.1 %d %s\r\n", response->status,
+                         http_status_text(response->status));
+}
+
+bool http_response_header(HttpResponse *response, const char *name, size_t name_len,
+                          const char *value, size_t value_len)
+{
+    if (name_len == 0)
+        return false;
+    for (size_t i = 0; i < name_len; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c <= 0x20 || c >= 0x7f || c == ':')
+            return false;
+    }
+    for (size_t i = 0; i < value_len; i++) {
+        if (value[i] == '\r' || value[i] == '\n' || value[i] == '\0')
+            return false;
+    }
+    if (is_framing_header(name, name_len))
+        return true;
+
+    Buffer *out = response->out;
+    return buffer_reserve(out, name_len + value_len + 4) &&
+           buffer_append(out, name, name_len) && buffer_append(out, ": ", 2) &&
+           buffer_append(out, value, value_len) && buffer_append(out, "\r\n", 2);
+}
+
+bool http_response_finish(HttpResponse *response, const char *body, size_t body_len)
+{
+    Buffer *out = response->out;
+    int status = response->status;
+    bool bodyless = status < 200 || status == 204 || status == 304;
+
+    if (status != 204 && status >= 200 &&
+        !buffer_printf(out, "Content-Length: %zu\r\n", bodyless ? 0 : body_len))
+        return false;
+    if (!response->keep_alive && !buffer_append_str(out, "Connection: close\r\n"))
+        return false;
+    if (response->keep_alive && response->minor_version == 0 &&
+        !buffer_append_str(out, "Connection: keep-alive\r\n"))
+        return false;
+    if (!buffer_append(out, "\r\n", 2))
+        return false;
+
+    if (bodyless || response->head_only)
+        return true;
+    return buffer_append(out, body, body_len);
+}
+
+void http_response_error(HttpResponse *response, const char *code, const char *message)
+{
+    Buffer body = {0};
+    buffer_printf(&body, "{\"error\":\"%s\",\"message\":\"%s\"}", code, message);
+
+    static const char json_type[] = "application/json";
+    http_response_begin(response);
+    http_response_header(response, "Content-Type", 12, json_type, sizeof json_type - 1);
+    http_response_finish(response, body.data, body.len);
+    buffer_free(&body);
+}

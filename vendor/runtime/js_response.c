@@ -1,0 +1,141 @@
+/* Turning the handler's Response into HTTP. */
+#include "js_response.h"
+
+static const char *type_name(JSContext *ctx, JSValueConst value)
+{
+    if (JS_IsUndefined(value))
+        return "undefined";
+    if (JS_IsNull(value))
+        return "null";
+    if (JS_IsString(value))
+        return "a string";
+    if (JS_IsNumber(value))
+        return "a number";
+    if (JS_IsBool(value))
+        return "a boolean";
+    if (JS_IsFunction(ctx, value))
+        return "a function";
+    if (JS_IsArray(value))
+        return "an array";
+    return "an object";
+}
+
+static int write_headers(JSContext *ctx, JSValueConst headers, HttpResponse *response,
+                         Buffer *problem)
+{
+    if (!JS_IsObject(headers))
+        return 0;
+
+    JSPropertyEnum *names;
+    uint32_t count;
+    if (JS_GetOwnPropertyNames(ctx, &names, &count, headers,
+                               JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) < 0) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        buffer_append_str(problem, "its headers cannot be read");
+        return -1;
+    }
+
+    int status = 0;
+    for (uint32_t i = 0; i < count && status == 0; i++) {
+        size_t name_len, value_len;
+        const char *name = JS_AtomToCStringLen(ctx, &name_len, names[i].atom);
+        JSValue value = JS_GetProperty(ctx, headers, names[i].atom);
+        const char *text = JS_ToCStringLen(ctx, &value_len, value);
+        JS_FreeValue(ctx, value);
+
+        if (!name || !text) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            buffer_append_str(problem, "a header value cannot be read");
+            status = -1;
+        } else if (!http_response_header(response, name, name_len, text, value_len)) {
+            buffer_printf(problem, "header %s is not a valid HTTP header", name);
+            status = -1;
+        }
+        JS_FreeCString(ctx, name);
+        JS_FreeCString(ctx, text);
+    }
+    JS_FreePropertyEnum(ctx, names, count);
+    return status;
+}
+
+/* The body's bytes: a string as UTF-8, or the bytes of a buffer or view. */
+static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
+                      Buffer *problem)
+{
+    if (JS_IsString(body)) {
+        size_t len;
+        const char *text = JS_ToCStringLen(ctx, &len, body);
+        if (!text) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            buffer_append_str(problem, "its body cannot be read");
+            return -1;
+        }
+        bool written = http_response_finish(response, text, len);
+        JS_FreeCString(ctx, text);
+        return written ? 0 : -1;
+    }
+
+    size_t len = 0;
+    const uint8_t *bytes = NULL;
+    if (JS_IsArrayBuffer(body)) {
+        bytes = JS_GetArrayBuffer(ctx, &len, body);
+    } else if (JS_IsObject(body)) {
+        size_t offset, element_size;
+        JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, &len, &element_size);
+        if (JS_IsException(buffer)) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+        } else {
+            size_t total;
+            const uint8_t *all = JS_GetArrayBuffer(ctx, &total, buffer);
+            bytes = all ? all + offset : NULL;
+            JS_FreeValue(ctx, buffer);
+        }
+    } else if (JS_IsUndefined(body) || JS_IsNull(body)) {
+        return http_response_finish(response, "", 0) ? 0 : -1;
+    }
+
+    if (!bytes && len != 0) {
+        buffer_append_str(problem, "its body is neither a string nor bytes");
+        return -1;
+    }
+    if (!bytes && !JS_IsArrayBuffer(body)) {
+        buffer_append_str(problem, "its body is neither a string nor bytes");
+        return -1;
+    }
+    return http_response_finish(response, (const char *)bytes, len) ? 0 : -1;
+}
+
+int js_response_write(Engine *engine, JSValueConst value, HttpResponse *response,
+                      Buffer *problem)
+{
+    JSContext *ctx = engine->context;
+    const Prelude *prelude = &engine->prelude;
+
+    if (!JS_IsObject(value) || JS_IsInstanceOf(ctx, value, prelude->response_class) != 1) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        buffer_printf(problem, "it returned %s, not a Response", type_name(ctx, value));
+        return -1;
+    }
+
+    int32_t status = 0;
+    JSValue status_value = JS_GetProperty(ctx, value, prelude->status);
+    int converted = JS_ToInt32(ctx, &status, status_value);
+    JS_FreeValue(ctx, status_value);
+    if (converted < 0 || status < 100 || status > 599) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        buffer_printf(problem, "its status %d is not an HTTP status", status);
+        return -1;
+    }
+    response->status = status;
+
+    JSValue headers = JS_GetProperty(ctx, value, prelude->headers);
+    JSValue body = JS_GetProperty(ctx, value, prelude->body);
+    int result = http_response_begin(response) ? 0 : -1;
+    if (result == 0)
+        result = write_headers(ctx, headers, response, problem);
+    if (result == 0)
+        result = write_body(ctx, body, response, problem);
+    JS_FreeValue(ctx, headers);
+    JS_FreeValue(ctx, body);
+    return result == 0 ? status : -1;
+}
