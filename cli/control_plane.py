@@ -84,10 +84,11 @@ def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None
             f"control plane on {info.url} (registry {info.registry_host}, "
             f"releases run as {info.runtime}) in {time.monotonic() - began:.2f} s"
         )
-        output.result(f"export ZIGTTP_CONTROL_PLANE_URL={info.url}")
         if info.first_token:
             output.say(f"first access token for {info.email} (shown once):")
             output.result(f"export ZIGTTP_TOKEN={info.first_token}")
+        # The URL line comes last: scripts may stop reading once they see it.
+        output.result(f"export ZIGTTP_CONTROL_PLANE_URL={info.url}")
         output.say("press Ctrl-C to stop")
 
     if not stack.run(settings, started):

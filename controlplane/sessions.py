@@ -84,20 +84,6 @@ def open_session(
             _set_baseline(project, contract, sha)
         return _granted(session, caller, project, region, settings, [])
 
-    grants = plans.active_grants(session, project)
-    covered, uncovered = plans.coverage(grants, reasons)
-    if not uncovered:
-        used = [
-            grant.id
-            for grant in grants
-            if set(json.loads(grant.capabilities)) & set(covered)
-        ]
-        audit.record(
-            session, "grant.use", project.name, caller.account_id, grants=used, sha=sha
-        )
-        _set_baseline(project, contract, sha)
-        return _granted(session, caller, project, region, settings, used)
-
     approved = _approved_plan(session, project, sha)
     if approved is not None:
         approved.status = plans.CONSUMED
@@ -111,6 +97,20 @@ def open_session(
         )
         _set_baseline(project, contract, sha)
         return _granted(session, caller, project, region, settings, [])
+
+    grants = plans.active_grants(session, project)
+    covered, uncovered = plans.coverage(grants, reasons)
+    if not uncovered:
+        used = [
+            grant.id
+            for grant in grants
+            if set(json.loads(grant.capabilities)) & set(covered)
+        ]
+        audit.record(
+            session, "grant.use", project.name, caller.account_id, grants=used, sha=sha
+        )
+        _set_baseline(project, contract, sha)
+        return _granted(session, caller, project, region, settings, used)
 
     plan = plans.create(
         session, project, contract, sha, reasons, covered, settings.plan_expiry_seconds
