@@ -1,18 +1,38 @@
-"""Fixtures for the OCI tests: small images and what real image tools need."""
+"""Fixtures for the OCI tests: small images, real image tools and registries.
+
+Registries (all on 127.0.0.1, one fresh per test, stopped afterwards):
+
+    open_registry    the real docker-registry, anonymous
+    basic_registry   the same behind htpasswd Basic auth (user "bob")
+    token_registry   the same behind token auth from a local ES256 token server:
+                     "alice" may pull and push everywhere, "reader" only pull
+    fake_registry    tests/oci/fake_registry.py, for peers that misbehave
+
+Other folders can reuse the machinery behind them: `tests.oci.real_registry`
+(RegistryServer, TokenServer, htpasswd_auth) and `tests.oci.fake_registry`.
+Set ZIGTTP_TEST_REQUIRE_TOOLS=1 (CI does) to fail instead of skip when
+docker-registry, htpasswd, skopeo or umoci is missing.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from zigttp.oci import build
+from zigttp.oci.credentials import Credentials
 from zigttp.oci.image import Image
 from zigttp.oci.layer import Compression
+from zigttp.oci.retry import RetryPolicy
+
+from .fake_registry import FakeRegistry
+from .real_registry import RegistryServer, TokenServer, htpasswd_auth
 
 # Any bytes do as the "binary": the image code never looks inside it.
 BINARY = b"\x7fELF not really, but the layer does not care\n" * 20
@@ -37,10 +57,29 @@ def small_image(
     )
 
 
+def require_tool(name: str) -> str:
+    """The tool's path; a skip (or in CI a failure) when it is not installed."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (CI installs it from Debian)"
+        if os.environ.get("ZIGTTP_TEST_REQUIRE_TOOLS"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 @pytest.fixture
 def make_image() -> Callable[..., Image]:
     """`small_image` as a fixture, so test modules need not import this file."""
     return small_image
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the machine's docker config and registry variables out of every test."""
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "no-docker-config"))
+    monkeypatch.delenv("ZIGTTP_REGISTRY_USERNAME", raising=False)
+    monkeypatch.delenv("ZIGTTP_REGISTRY_PASSWORD", raising=False)
 
 
 @pytest.fixture
@@ -55,11 +94,10 @@ def tool_env(tmp_path: Path) -> dict[str, str]:
 def run_tool(
     tool_env: dict[str, str],
 ) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run a real image tool, skipping the test when it is not installed."""
+    """Run a real image tool and insist that it succeeds."""
 
     def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        if shutil.which(args[0]) is None:
-            pytest.skip(f"{args[0]} is not installed (CI installs it from Debian)")
+        require_tool(args[0])
         result = subprocess.run(
             args, env=tool_env, cwd=cwd, capture_output=True, text=True, timeout=120
         )
@@ -67,3 +105,80 @@ def run_tool(
         return result
 
     return run
+
+
+@dataclass
+class Sleeps:
+    """Stands in for time.sleep in a RetryPolicy: records waits, does not wait."""
+
+    waits: list[float]
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps([])
+
+
+@pytest.fixture
+def quick_retry(sleeps: Sleeps) -> RetryPolicy:
+    """Three tries, short backoff, recorded instead of slept."""
+    return RetryPolicy(
+        tries=3, base_delay=0.2, max_delay=1.0, max_wait=30, sleep=sleeps
+    )
+
+
+@pytest.fixture
+def open_registry(tmp_path: Path) -> Iterator[RegistryServer]:
+    require_tool("docker-registry")
+    server = RegistryServer(tmp_path / "registry")
+    yield server
+    server.stop()
+
+
+@dataclass(frozen=True)
+class AuthRegistry:
+    """A registry with auth, and credentials that do and do not work there."""
+
+    server: RegistryServer
+    pusher: Credentials
+    reader: Credentials | None
+    tokens: TokenServer | None = None
+
+
+@pytest.fixture
+def basic_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
+    require_tool("docker-registry")
+    require_tool("htpasswd")
+    auth = htpasswd_auth(tmp_path, {"bob": "bob-secret"})
+    server = RegistryServer(tmp_path / "registry", auth=auth)
+    yield AuthRegistry(server, Credentials("bob", "bob-secret"), None)
+    server.stop()
+
+
+@pytest.fixture
+def token_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
+    require_tool("docker-registry")
+    tokens = TokenServer(
+        tmp_path / "tokens",
+        users={"alice": "alice-secret", "reader": "reader-secret"},
+        rights={"alice": {"*": "pull,push"}, "reader": {"*": "pull"}},
+    )
+    server = RegistryServer(tmp_path / "registry", auth=tokens.registry_auth())
+    yield AuthRegistry(
+        server,
+        Credentials("alice", "alice-secret"),
+        Credentials("reader", "reader-secret"),
+        tokens,
+    )
+    server.stop()
+    tokens.stop()
+
+
+@pytest.fixture
+def fake_registry() -> Iterator[FakeRegistry]:
+    fake = FakeRegistry()
+    yield fake
+    fake.stop()
