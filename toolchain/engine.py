@@ -40,7 +40,7 @@ def sources(progress: Progress = silent) -> Path:
         progress(Step(label, 0, 1))
         with tempfile.TemporaryDirectory(prefix="zigttp-engine-") as temp:
             archive = _download(pin, Path(temp))
-            _verify(pin, archive)
+            verify_archive(pin, archive)
             _extract(pin, archive, staging)
         progress(Step(label, 1, 1))
 
@@ -84,7 +84,7 @@ def _download(pin: EnginePin, into: Path) -> Path:
     return archive
 
 
-def _verify(pin: EnginePin, archive: Path) -> None:
+def verify_archive(pin: EnginePin, archive: Path) -> None:
     """Refuse an archive whose sha256 is not the pinned one."""
     found = hashlib.sha256(archive.read_bytes()).hexdigest()
     if found != pin.sha256:

@@ -224,6 +224,10 @@ static bool answer(Connection *connection, const HttpRequest *request)
         status = response.status = 503;
         http_response_error(&response, "unavailable", "no JavaScript engine is free");
     }
+    if (keep_alive && atomic_load(&server->stopping)) {
+        http_response_close_after(&response);
+        keep_alive = false;
+    }
 
     bool sent = send_all(connection, connection->out.data, connection->out.len);
     if (!server->quiet)

@@ -110,12 +110,33 @@ bool http_response_finish(HttpResponse *response, const char *body, size_t body_
     if (response->keep_alive && response->minor_version == 0 &&
         !buffer_append_str(out, "Connection: keep-alive\r\n"))
         return false;
+    response->head_end = out->len;
     if (!buffer_append(out, "\r\n", 2))
         return false;
 
     if (bodyless || response->head_only)
         return true;
     return buffer_append(out, body, body_len);
+}
+
+bool http_response_close_after(HttpResponse *response)
+{
+    static const char close[] = "Connection: close\r\n";
+    size_t len = sizeof close - 1;
+    Buffer *out = response->out;
+    if (!response->keep_alive)
+        return true;
+    if (response->minor_version == 0)
+        return false; /* its keep-alive header is already written: just close */
+    if (!buffer_reserve(out, len))
+        return false;
+
+    char *at = out->data + response->head_end;
+    memmove(at + len, at, out->len - response->head_end);
+    memcpy(at, close, len);
+    out->len += len;
+    response->keep_alive = false;
+    return true;
 }
 
 void http_response_error(HttpResponse *response, const char *code, const char *message)

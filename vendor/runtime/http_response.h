@@ -13,6 +13,7 @@ typedef struct HttpResponse {
     bool head_only;  /* answering HEAD: headers as for GET, no body */
     bool keep_alive;
     int minor_version;
+    size_t head_end; /* where the blank line after the headers starts */
 } HttpResponse;
 
 const char *http_status_text(int status);
@@ -27,6 +28,10 @@ bool http_response_header(HttpResponse *response, const char *name, size_t name_
 
 /* Framing headers, the blank line and the body. */
 bool http_response_finish(HttpResponse *response, const char *body, size_t body_len);
+
+/* Turn a finished keep-alive response into one that closes the connection
+   (the server began stopping while the handler ran). */
+bool http_response_close_after(HttpResponse *response);
 
 /* A complete JSON error response: {"error": code, "message": message}. */
 void http_response_error(HttpResponse *response, const char *code, const char *message);

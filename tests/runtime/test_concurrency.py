@@ -1,0 +1,104 @@
+"""Slow clients, many clients and a clean stop."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+import httpx
+
+from .conftest import StartServer
+from .handlers import closed_by_peer, exchange, status_of
+
+SLOW = """
+export default function (request) {
+  if (request.path === "/slow") {
+    const end = Date.now() + 1000;
+    while (Date.now() < end) {}
+    return Response.json({ slow: true });
+  }
+  return Response.json({ ok: true });
+}
+"""
+
+
+def test_a_client_stalled_mid_headers_does_not_block_others(
+    start_server: StartServer,
+) -> None:
+    server = start_server(SLOW)
+
+    with server.connect() as stalled:
+        stalled.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Half")
+        started = time.monotonic()
+        response = httpx.get(server.url + "/", timeout=5)
+        took = time.monotonic() - started
+
+    assert response.json() == {"ok": True}
+    assert took < 0.5
+
+
+def test_many_connections_at_once(start_server: StartServer) -> None:
+    server = start_server(SLOW)
+    results: list[int] = []
+
+    def client() -> None:
+        with httpx.Client(base_url=server.url, timeout=10) as session:
+            for _ in range(20):
+                results.append(session.get("/").status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert results == [200] * 320
+
+
+def test_idle_keep_alive_connection_is_closed_after_the_idle_timeout(
+    start_server: StartServer,
+) -> None:
+    server = start_server(SLOW)
+
+    with server.connect() as sock:
+        answer = exchange(sock, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        closed = closed_by_peer(sock, timeout=8)
+
+    assert status_of(answer) == 200
+    assert closed
+
+
+def test_sigterm_finishes_the_request_in_flight_and_exits_0(
+    start_server: StartServer,
+) -> None:
+    server = start_server(SLOW)
+    answers: list[httpx.Response] = []
+    in_flight = threading.Thread(
+        target=lambda: answers.append(httpx.get(server.url + "/slow", timeout=10))
+    )
+
+    with server.connect() as idle:
+        exchange(idle, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        in_flight.start()
+        time.sleep(0.3)
+        server.process.send_signal(signal.SIGTERM)
+        idle_closed = closed_by_peer(idle, timeout=5)
+        in_flight.join()
+        code = server.process.wait(timeout=15)
+
+    assert answers[0].json() == {"slow": True}
+    assert answers[0].headers["connection"] == "close"
+    assert idle_closed
+    assert code == 0
+
+
+def test_sigint_on_an_idle_server_exits_0_at_once(start_server: StartServer) -> None:
+    server = start_server(SLOW)
+
+    started = time.monotonic()
+    server.process.send_signal(signal.SIGINT)
+    code = server.process.wait(timeout=5)
+
+    assert code == 0
+    assert time.monotonic() - started < 1
