@@ -79,18 +79,17 @@ class ServiceProxy:
         if request.client is not None:
             headers.append(("x-forwarded-for", request.client.host))
         host, port = upstream
-        url = httpx.URL(
-            scheme="http",
-            host=host,
-            port=port,
-            path=request.url.path,
-            query=request.url.query.encode("latin-1"),
-        )
+        # The raw target, never joined as a URL: "//other.host/" stays a path.
+        target = request.scope.get("raw_path") or request.url.path.encode()
+        if request.scope.get("query_string"):
+            target += b"?" + request.scope["query_string"]
+        url = httpx.URL(scheme="http", host=host, port=port, raw_path=target)
 
         try:
             outgoing = self.client.build_request(
                 request.method, url, headers=headers, content=body
             )
+            _drop_added_defaults(outgoing, request)
             answer = await self.client.send(outgoing, stream=True)
         except httpx.TransportError as error:
             log.warning("proxy to %s failed: %s", hostname, error)
@@ -124,6 +123,13 @@ async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:
             yield chunk
     finally:
         await answer.aclose()
+
+
+def _drop_added_defaults(outgoing: httpx.Request, incoming: Request) -> None:
+    """httpx adds Accept-Encoding and User-Agent; send only what the client sent."""
+    for name in ("accept-encoding", "user-agent"):
+        if name not in incoming.headers and name in outgoing.headers:
+            del outgoing.headers[name]
 
 
 def _problem(status: int, code: str, message: str) -> Response:

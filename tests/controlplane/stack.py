@@ -84,6 +84,7 @@ class Running:
     process: subprocess.Popen[str]
     started_seconds: float
     stderr: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
 
     def client(self, token: str | None = None) -> httpx.Client:
         return httpx.Client(
@@ -117,9 +118,16 @@ class Running:
             return list(db.execute(sql, args))
 
     def stop(self) -> int:
+        """SIGTERM, as Ctrl-C would; the exit code once it has stopped everything."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=60)
+        code = self.process.wait(timeout=60)
+        if self.reader is not None:
+            self.reader.join(timeout=10)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
+        return code
 
 
 def start_control_plane(
@@ -147,9 +155,10 @@ def start_control_plane(
         env=env,
     )
     stderr: list[str] = []
-    threading.Thread(
+    reader = threading.Thread(
         target=lambda: stderr.extend(process.stderr or []), daemon=True
-    ).start()
+    )
+    reader.start()
 
     url = token = ""
     assert process.stdout is not None
@@ -164,7 +173,9 @@ def start_control_plane(
     if not url:
         process.kill()
         pytest.fail(f"control plane did not start: {''.join(stderr)}")
-    return Running(url, token, data_dir, port, registry_port, process, started, stderr)
+    return Running(
+        url, token, data_dir, port, registry_port, process, started, stderr, reader
+    )
 
 
 def standin_layout(binary: bytes, folder: Path, contract_sha: str) -> str:
@@ -237,3 +248,76 @@ def wait_for_service(
             return dict(answer)
         time.sleep(0.05)
     raise AssertionError(f"{service_id} still pending after {timeout} s")
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """A release the test made: ids, the URL and its hostname."""
+
+    service_id: str
+    release_id: str
+    url: str
+    digest: str
+
+    @property
+    def hostname(self) -> str:
+        return httpx.URL(self.url).host
+
+
+def deploy_standin(
+    plane: Running,
+    client: httpx.Client,
+    project: str,
+    binary: bytes,
+    folder: Path,
+    env: dict[str, str],
+) -> Deployed:
+    """Session, stand-in image pushed with its credentials, release: the whole path."""
+    body = contract()
+    session = open_session(client, project, body).json()
+    digest = standin_layout(binary, folder / "image", canonical.sha256_hex(body))
+    pushed = push(folder / "image", session, digest)
+    assert pushed.returncode == 0, pushed.stderr
+
+    answer = client.post(
+        "/v1/deploy/release",
+        json={
+            "scopeId": session["scopeId"],
+            "projectName": project,
+            "region": "us-central",
+            "digest": digest,
+            "env": env,
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    body = answer.json()
+    return Deployed(body["serviceId"], body["releaseId"], body["url"], digest)
+
+
+def release(
+    client: httpx.Client, deployed: Deployed, project: str, env: dict[str, str]
+) -> str:
+    """Release the same digest again with other env; returns the release id."""
+    session = open_session(client, project, contract()).json()
+    answer = client.post(
+        "/v1/deploy/release",
+        json={
+            "scopeId": session["scopeId"],
+            "projectName": project,
+            "region": "us-central",
+            "digest": deployed.digest,
+            "env": env,
+        },
+    )
+    assert answer.status_code == 202, answer.text
+    return str(answer.json()["releaseId"])
+
+
+def fetch_service(plane: Running, hostname: str, path: str = "/") -> httpx.Response:
+    """A request through the control plane's proxy, by Host header."""
+    return httpx.get(
+        f"http://127.0.0.1:{plane.port}{path}",
+        headers={"Host": f"{hostname}:{plane.port}"},
+        timeout=10.0,
+        trust_env=False,
+    )

@@ -1,0 +1,215 @@
+"""The local provider: pushed images run, answer at their URL, fail loudly, update."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from zigttp import canonical
+
+from .stack import (
+    Running,
+    contract,
+    deploy_standin,
+    fetch_service,
+    free_port,
+    open_session,
+    push,
+    release,
+    standin_layout,
+    start_control_plane,
+    wait_for_service,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_pushed_image_runs_and_answers_at_its_url(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        began = time.monotonic()
+        deployed = deploy_standin(
+            plane, client, "runs", standin_binary, tmp_path, {"GREETING": "s3cr3t-v"}
+        )
+        ready = wait_for_service(client, deployed.service_id, deployed.release_id)
+        release_seconds = time.monotonic() - began
+
+    answer = fetch_service(plane, deployed.hostname)
+
+    assert ready["status"] == "ready", ready
+    assert ready["url"] == f"http://runs-us-central.dev.localhost:{plane.port}/"
+    assert ready["digest"] == deployed.digest
+    assert answer.status_code == 200
+    assert answer.text == "hello from s3cr3t-v\n"
+    print(f"push + release to ready: {release_seconds:.2f} s")
+
+
+def test_env_values_are_encrypted_at_rest_and_never_logged(plane: Running) -> None:
+    sealed = " ".join(row[0] for row in plane.rows("select env_sealed from releases"))
+    key = plane.data_dir / "env.key"
+
+    assert sealed and "s3cr3t-v" not in sealed
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert "s3cr3t-v" not in "".join(plane.stderr)
+    audit = " ".join(row[0] for row in plane.rows("select detail from audit_events"))
+    assert "s3cr3t-v" not in audit and "GREETING" in audit
+
+
+def test_a_crashing_binary_is_reported_failed_with_its_log_tail(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        deployed = deploy_standin(
+            plane, client, "crashes", standin_binary, tmp_path, {"CRASH": "1"}
+        )
+        answer = wait_for_service(client, deployed.service_id, deployed.release_id)
+
+    assert answer["status"] == "failed"
+    assert "exited with code 3" in answer["message"]
+    assert "standin: CRASH=1 set, refusing to start" in answer["logTail"]
+    assert fetch_service(plane, deployed.hostname).status_code == 404
+
+
+def test_update_in_place_keeps_answering(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        deployed = deploy_standin(
+            plane, client, "updates", standin_binary, tmp_path, {"GREETING": "one"}
+        )
+        wait_for_service(client, deployed.service_id, deployed.release_id)
+
+        seen: list[tuple[int, str]] = []
+        done = threading.Event()
+
+        def keep_asking() -> None:
+            while not done.is_set() and len(seen) < 5000:
+                answer = fetch_service(plane, deployed.hostname)
+                seen.append((answer.status_code, answer.text))
+
+        asker = threading.Thread(target=keep_asking)
+        asker.start()
+        time.sleep(0.3)
+        second = release(client, deployed, "updates", {"GREETING": "two"})
+        updated = wait_for_service(client, deployed.service_id, second)
+        time.sleep(0.5)
+        done.set()
+        asker.join()
+
+    assert updated["status"] == "ready" and updated["releaseId"] == second
+    assert {status for status, _ in seen} == {200}
+    bodies = [text for _, text in seen]
+    assert bodies[0] == "hello from one\n" and bodies[-1] == "hello from two\n"
+    switch = bodies.index("hello from two\n")
+    assert set(bodies[switch:]) == {"hello from two\n"}
+
+
+def test_a_failed_update_leaves_the_old_release_serving(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        deployed = deploy_standin(
+            plane, client, "keeps", standin_binary, tmp_path, {"GREETING": "old"}
+        )
+        wait_for_service(client, deployed.service_id, deployed.release_id)
+        broken = release(client, deployed, "keeps", {"CRASH": "1"})
+        answer = wait_for_service(client, deployed.service_id, broken)
+
+    assert answer["status"] == "failed"
+    assert fetch_service(plane, deployed.hostname).text == "hello from old\n"
+
+
+def test_a_crash_after_ready_is_restarted(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        deployed = deploy_standin(
+            plane, client, "restarts", standin_binary, tmp_path, {"GREETING": "back"}
+        )
+        wait_for_service(client, deployed.service_id, deployed.release_id)
+        with pytest.raises(httpx.HTTPError):
+            fetch_service(plane, deployed.hostname, "/crash").raise_for_status()
+
+        deadline = time.monotonic() + 30
+        answer = fetch_service(plane, deployed.hostname)
+        while answer.status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            answer = fetch_service(plane, deployed.hostname)
+
+    assert answer.text == "hello from back\n"
+
+
+def test_an_image_with_another_contract_is_not_released(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        session = open_session(client, "stamped", contract()).json()
+        other = canonical.sha256_hex(contract(env=("SOMETHING_ELSE",)))
+        digest = standin_layout(standin_binary, tmp_path / "image", other)
+        assert push(tmp_path / "image", session, digest).returncode == 0
+        answer = client.post(
+            "/v1/deploy/release",
+            json={
+                "scopeId": session["scopeId"],
+                "projectName": "stamped",
+                "region": "us-central",
+                "digest": digest,
+                "env": {},
+            },
+        )
+
+    assert answer.status_code == 409
+    assert answer.json()["error"] == "contract_not_approved"
+
+
+def test_a_digest_that_was_never_pushed_is_not_found(plane: Running) -> None:
+    with plane.client() as client:
+        session = open_session(client, "unpushed", contract()).json()
+        answer = client.post(
+            "/v1/deploy/release",
+            json={
+                "scopeId": session["scopeId"],
+                "projectName": "unpushed",
+                "region": "us-central",
+                "digest": "sha256:" + "a" * 64,
+                "env": {},
+            },
+        )
+
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "image_not_found"
+
+
+def test_a_restart_relaunches_services_and_keeps_data(
+    standin_binary: bytes, tmp_path: Path
+) -> None:
+    ports = (free_port(), free_port())
+    first = start_control_plane(tmp_path / "data", *ports)
+    with first.client() as client:
+        deployed = deploy_standin(
+            first, client, "survives", standin_binary, tmp_path, {"GREETING": "kept"}
+        )
+        wait_for_service(client, deployed.service_id, deployed.release_id)
+    stopped = first.stop()
+
+    second = start_control_plane(tmp_path / "data", *ports)
+    try:
+        with second.client(first.token) as client:
+            answer = wait_for_service(client, deployed.service_id, deployed.release_id)
+        served = fetch_service(second, deployed.hostname)
+    finally:
+        assert second.stop() == 0
+
+    assert stopped == 0
+    assert second.token == ""  # the first token is printed on the first start only
+    assert answer["status"] == "ready"
+    assert served.text == "hello from kept\n"
+    print(
+        f"dev start: first {first.started_seconds:.2f} s, "
+        f"restart {second.started_seconds:.2f} s"
+    )
