@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from zigttp.errors import UsageError
@@ -51,7 +51,6 @@ class Settings:
     runtime: str = "auto"
     max_body_bytes: int = 1 << 20
     max_proxy_body_bytes: int = 16 << 20
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def public_url(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import subprocess
 import time
@@ -25,7 +26,7 @@ def write_config(settings: Settings, issuer: TokenIssuer, folder: Path) -> Path:
     storage.mkdir(parents=True, exist_ok=True)
     secret_file = folder / "http-secret"
     if not secret_file.exists():
-        atomic.write_bytes(secret_file, _random_text().encode(), mode=0o600)
+        atomic.write_bytes(secret_file, secrets.token_hex(24).encode(), mode=0o600)
 
     config = f"""\
 version: 0.1
@@ -104,9 +105,3 @@ class RegistryProcess:
                 self.child.kill()
                 self.child.wait()
         self.log_file.close()
-
-
-def _random_text() -> str:
-    import secrets
-
-    return secrets.token_hex(24)

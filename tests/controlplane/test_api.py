@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from .stack import Running, contract, open_session
+from .stack import Running, contract, free_port, open_session, start_control_plane
 
 pytestmark = pytest.mark.slow
 
@@ -203,3 +204,30 @@ def test_the_audit_log_records_approvals_and_token_use(plane: Running) -> None:
     } <= actions
     details = " ".join(row[0] for row in plane.rows("select detail from audit_events"))
     assert plane.token not in details
+
+
+@pytest.fixture(scope="module")
+def quick_expiry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A control plane whose review plans expire after one second."""
+    folder = tmp_path_factory.mktemp("expiry")
+    running = start_control_plane(
+        folder / "data", free_port(), free_port(), ZIGTTP_CP_PLAN_EXPIRY_SECONDS="1"
+    )
+    yield running
+    assert running.stop() == 0, "".join(running.stderr)
+
+
+def test_plans_expire_and_then_cannot_be_approved(quick_expiry: Running) -> None:
+    with quick_expiry.client() as client:
+        open_session(client, "expires", contract())
+        plan = open_session(client, "expires", contract(env=("LATE",))).json()
+        time.sleep(1.5)
+        read = client.get(f"/v1/deploy/plans/{plan['planId']}").json()
+        approve = client.post(
+            f"/v1/deploy/plans/{plan['planId']}/approve", json={"mode": "once"}
+        )
+        fresh = open_session(client, "expires", contract(env=("LATE",))).json()
+
+    assert read["status"] == "expired"
+    assert approve.status_code == 409 and approve.json()["error"] == "plan_expired"
+    assert fresh["status"] == "plan_required" and fresh["planId"] != plan["planId"]
