@@ -8,7 +8,6 @@ scopes until shortly before they expire.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import threading
 import time
@@ -20,8 +19,10 @@ import httpx
 from zigttp.errors import RegistryAuthError, RegistryError
 from zigttp.oci import challenge
 from zigttp.oci.credentials import Credentials
+from zigttp.oci.reference import is_loopback
 from zigttp.oci.retry import RetryPolicy
 from zigttp.oci.status import ASK_FOR_CREDENTIALS, registry_error
+from zigttp.oci.tls import Trust
 
 log = logging.getLogger(__name__)
 
@@ -43,9 +44,11 @@ class Authenticator:
         client: httpx.Client,
         credentials: Credentials | None,
         retry: RetryPolicy,
+        trust: Trust,
         insecure: bool = False,
     ) -> None:
         self._client = client
+        self._trust = trust
         self._credentials = credentials
         self._retry = retry
         self._insecure = insecure
@@ -126,6 +129,7 @@ class Authenticator:
         if self._credentials is not None:
             headers["Authorization"] = self._credentials.basic()
 
+        self._trust.prepare(url)
         response = self._retry.run(
             action,
             str(url),
@@ -147,7 +151,7 @@ class Authenticator:
             raise RegistryAuthError(
                 action, 401, detail="the challenge names no usable token URL"
             )
-        if url.scheme == "http" and not (self._insecure or _is_loopback(url.host)):
+        if url.scheme == "http" and not (self._insecure or is_loopback(url.host)):
             raise RegistryAuthError(
                 action,
                 401,
@@ -180,12 +184,3 @@ def _read_token(response: httpx.Response, action: str) -> _Token:
 
 def _key(scopes: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted(set(scopes)))
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False

@@ -71,13 +71,7 @@ class Reference:
 
     @property
     def is_loopback(self) -> bool:
-        """True for localhost, 127.0.0.0/8 and ::1: the only hosts plain HTTP is for."""
-        if self.host.lower() == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
 
     def in_repository(self, repository: str) -> Reference:
         """The same registry, another repository (for cross-repository mounts)."""
@@ -90,6 +84,16 @@ class Reference:
         if self.digest:
             text += f"@{self.digest}"
         return text
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1: the only hosts plain HTTP is for."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _split_digest(text: str, original: str) -> tuple[str, Digest | None]:

@@ -9,7 +9,6 @@ stay behind.
 from __future__ import annotations
 
 import logging
-import ssl
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from zigttp.oci.credentials import Credentials
 from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
 from zigttp.oci.status import registry_error
+from zigttp.oci.tls import Trust
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +73,18 @@ class Session:
         self.reference = reference
         self.base = httpx.URL(f"{'http' if plain else 'https'}://{reference.registry}")
         self.retry = retry or RetryPolicy()
+        self.trust = Trust(ca_bundle, eager=not plain)
         self.client = httpx.Client(
             timeout=timeout,
-            verify=_tls_context(ca_bundle),
+            verify=self.trust.context,
             follow_redirects=False,
             # A proxy cannot reach this machine's loopback: never send those there.
             trust_env=not reference.is_loopback,
             headers={"User-Agent": f"zigttp/{zigttp.__version__}"},
         )
-        self.auth = Authenticator(self.client, credentials, self.retry, insecure)
+        self.auth = Authenticator(
+            self.client, credentials, self.retry, self.trust, insecure
+        )
 
     def __enter__(self) -> Session:
         return self
@@ -102,6 +105,7 @@ class Session:
         """`GET /v2/`: learn whether and how the registry wants us to log in."""
         url = self.url("/v2/")
         action = f"checking the registry at {url}"
+        self.trust.prepare(url)
         response = self.retry.run(action, str(url), lambda: self.client.get(url))
 
         if response.status_code == 401:
@@ -128,7 +132,6 @@ class Session:
         into an upload session): a failure raises at once, and the caller starts
         over from a fresh session.
         """
-
         exchange = _Exchange(
             method, url, tuple(scopes), content, dict(headers or {}), follow_redirects
         )
@@ -157,6 +160,7 @@ class Session:
                 if authorization:
                     headers["Authorization"] = authorization
 
+            self.trust.prepare(url)
             response = self.client.request(
                 method, url, content=content, headers=headers
             )
@@ -189,13 +193,3 @@ def _challenges(response: httpx.Response) -> list[challenge.Challenge]:
     for value in response.headers.get_list("www-authenticate"):
         found += challenge.parse(value)
     return found
-
-
-def _tls_context(ca_bundle: Path | None) -> ssl.SSLContext:
-    """Verification always on; a CA bundle adds the roots a private registry uses."""
-    if ca_bundle is None:
-        return ssl.create_default_context()
-    try:
-        return ssl.create_default_context(cafile=str(ca_bundle))
-    except (OSError, ssl.SSLError) as error:
-        raise UsageError(f"reading the CA bundle {ca_bundle}: {error}") from error

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from zigttp.oci import build, layout, registry
+from zigttp.oci import build, inspect, layout, registry
 from zigttp.oci.image import Image, Index
 from zigttp.progress import Step
 
@@ -168,6 +168,11 @@ def test_read_returns_what_was_pushed(
     assert isinstance(by_tag, Index)
     assert by_tag.digest == by_digest.digest == index.digest
     assert by_tag.blobs == index.blobs
+    described = inspect.describe(by_tag)
+    assert [one["layers"][0]["files"][0]["name"] for one in described["images"]] == [
+        "zigttp-handler",
+        "zigttp-handler",
+    ]
 
 
 @pytest.mark.slow

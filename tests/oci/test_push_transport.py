@@ -102,3 +102,10 @@ def test_a_registry_that_never_answers_times_out(
         )
 
     assert time.monotonic() - started < 2.0
+
+
+def test_unreadable_ca_bundle_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "bundle.pem").write_text("not a certificate")
+
+    with pytest.raises(UsageError, match="reading the CA bundle"):
+        Session(Reference.parse("registry.test/a"), ca_bundle=tmp_path / "bundle.pem")
