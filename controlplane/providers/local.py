@@ -66,6 +66,9 @@ class LocalProvider:
         self.services: dict[str, _Service] = {}
         self.routes: dict[str, int] = {}
         self.stopping = threading.Event()
+        self.started: set[runner.Instance] = set()
+        if self.runc_root is not None:
+            runner.remove_leftovers(self.runc_root)
         mode = "runc containers" if self.runc_root else "plain processes"
         log.info("local provider runs releases as %s", mode)
 
@@ -96,12 +99,16 @@ class LocalProvider:
         return ("127.0.0.1", port) if port is not None else None
 
     def stop(self) -> None:
+        """Stop every instance, live or still starting, all at once."""
         self.stopping.set()
         with self.lock:
-            running = [s.live for s in self.services.values() if s.live is not None]
+            running = list(self.started)
             self.routes.clear()
-        for instance in running:
-            instance.stop()
+        stoppers = [threading.Thread(target=one.stop) for one in running]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
 
     def _roll_out(self, deployment: Deployment, generation: int) -> None:
         try:
@@ -157,9 +164,11 @@ class LocalProvider:
             workdir=self.folder / "services" / deployment.service_id,
             runc_root=self.runc_root,
         )
+        with self.lock:
+            self.started.add(instance)
         problem = self._wait_healthy(instance)
         if problem:
-            instance.stop()
+            self._stop(instance)
             raise ZigttpError(problem)
 
         with self.lock:
@@ -172,11 +181,11 @@ class LocalProvider:
                 self.routes[deployment.hostname] = instance.port
                 service.status = Status(READY, deployment.release_id)
         if superseded:
-            instance.stop()
+            self._stop(instance)
             return None
 
         if old is not None:
-            threading.Thread(target=old.stop, daemon=True).start()
+            threading.Thread(target=self._stop, args=(old,), daemon=True).start()
         log.info("%s ready on port %d", deployment.hostname, instance.port)
         return instance
 
@@ -216,6 +225,7 @@ class LocalProvider:
             pause = BACKOFF_SECONDS[min(crashes, len(BACKOFF_SECONDS) - 1)]
             crashes += 1
             tail = instance.log_tail()
+            self._stop(instance)
             log.warning(
                 "%s exited with %d; restarting in %.0f s",
                 deployment.hostname,
@@ -252,6 +262,11 @@ class LocalProvider:
             if restarted is None:
                 return
             instance, started = restarted, time.monotonic()
+
+    def _stop(self, instance: runner.Instance) -> None:
+        instance.stop()
+        with self.lock:
+            self.started.discard(instance)
 
     def _is_current(self, deployment: Deployment, generation: int) -> bool:
         with self.lock:

@@ -138,6 +138,22 @@ class Instance:
             os.killpg(self.child.pid, number)
 
 
+def remove_leftovers(root: Path) -> None:
+    """Delete containers a killed control plane left behind, so names are free."""
+    if not root.exists():
+        return
+    listed = subprocess.run(
+        ["runc", "--root", str(root), "list", "-q"],
+        capture_output=True,
+        text=True,
+        env={"PATH": SEARCH_PATH},
+        check=False,
+    )
+    for name in listed.stdout.split():
+        log.warning("removing leftover container %s", name)
+        _runc(root, "delete", "--force", name)
+
+
 def _runc(root: Path, *args: str) -> None:
     subprocess.run(
         ["runc", "--root", str(root), *args],
