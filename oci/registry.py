@@ -191,9 +191,8 @@ def _push_blobs(
         if failed.is_set():
             return None  # another blob failed: this push is over, start no more
         candidates = [*known.sources(registry, digest), *mount_from]
-        source = next((c for c in candidates if c != uploader.repository), "")
         try:
-            return uploader.push(digest, data, mount_from=source)
+            return uploader.push(digest, data, mount_from=candidates)
         except BaseException:
             failed.set()
             raise

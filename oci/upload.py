@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -57,16 +58,23 @@ class Uploader:
         self.chunk_size = chunk_size
         self.scopes = (f"repository:{repository}:pull,push",)
 
-    def push(self, digest: Digest, data: bytes, mount_from: str = "") -> BlobOutcome:
-        """Make sure the repository has the blob; say how it got there."""
+    def push(
+        self, digest: Digest, data: bytes, mount_from: Sequence[str] = ()
+    ) -> BlobOutcome:
+        """Make sure the repository has the blob; say how it got there.
+
+        `mount_from` lists repositories that may hold it, best first; only the
+        first one other than ours is tried, as a refused mount opens an upload.
+        """
         if self.exists(digest):
             return self._done(digest, len(data), "skipped")
 
         location = None
-        if mount_from and mount_from != self.repository:
-            mounted, location = self._mount(digest, mount_from)
+        source = next((name for name in mount_from if name != self.repository), "")
+        if source:
+            mounted, location = self._mount(digest, source)
             if mounted:
-                return self._done(digest, len(data), "mounted", mount_from)
+                return self._done(digest, len(data), "mounted", source)
 
         self._upload(digest, data, location)
         return self._done(digest, len(data), "uploaded")
@@ -103,10 +111,11 @@ class Uploader:
         return False, _location(response)
 
     def _upload(self, digest: Digest, data: bytes, location: httpx.URL | None) -> None:
+        """Send the bytes; when sending breaks, start over in a fresh session."""
         policy = self.session.retry
         for attempt in range(1, policy.tries + 1):
+            session_url = location or self._start(digest)
             try:
-                session_url = location or self._start(digest)
                 if len(data) > self.chunk_size:
                     self._send_chunks(session_url, digest, data)
                 else:

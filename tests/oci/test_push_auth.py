@@ -20,7 +20,7 @@ from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
 from zigttp.oci.transport import Session
 
-from .conftest import AuthRegistry
+from .conftest import AuthRegistry, Sleeps
 
 MakeImage = Callable[..., Image]
 RunTool = Callable[..., subprocess.CompletedProcess[str]]
@@ -201,7 +201,7 @@ def closed_port() -> int:
 
 
 def test_unreachable_registry_is_a_transport_error(
-    make_image: MakeImage, quick_retry: RetryPolicy
+    make_image: MakeImage, quick_retry: RetryPolicy, sleeps: Sleeps
 ) -> None:
     ref = f"127.0.0.1:{closed_port()}/team/app:1"
 
@@ -211,4 +211,4 @@ def test_unreachable_registry_is_a_transport_error(
     assert "checking the registry at http://127.0.0.1:" in str(raised.value)
     assert "cannot reach" in str(raised.value)
     assert "\n" not in str(raised.value)
-    assert len(quick_retry.sleep.waits) == quick_retry.tries - 1  # type: ignore[attr-defined]
+    assert len(sleeps.waits) == quick_retry.tries - 1

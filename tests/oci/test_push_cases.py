@@ -359,3 +359,19 @@ def test_r14_no_manifest_when_a_blob_never_arrives(
 
     assert not fake_registry.seen("PUT", "/manifests/")
     assert len(fake_registry.seen("POST", "/blobs/uploads/")) == quick_retry.tries
+
+
+def test_a_failing_upload_start_is_tried_a_bounded_number_of_times(
+    make_image: MakeImage, fake_registry: FakeRegistry, quick_retry: RetryPolicy
+) -> None:
+    def refuse_uploads(request: Request) -> Reply | None:
+        return Reply(503, {}, b"") if request.method == "POST" else None
+
+    fake_registry.intercept = refuse_uploads
+
+    with pytest.raises(RegistryError, match="gave up after 3 tries") as raised:
+        push(make_image(), f"{fake_registry.host}/team/app:1", retry=quick_retry)
+
+    assert raised.value.status == 503
+    assert len(fake_registry.seen("POST")) == quick_retry.tries
+    assert not fake_registry.seen("PUT")
