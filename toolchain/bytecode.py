@@ -14,7 +14,9 @@ from zigttp.errors import CompilerFailed, SourceError, ToolchainError
 log = logging.getLogger(__name__)
 
 # zigttp-qjsc reports a syntax error as one line: NAME:LINE:COL: message
-_DIAGNOSTIC = re.compile(r"^(?P<name>.+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$")
+_DIAGNOSTIC = re.compile(
+    r"^(?P<name>.+):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)$"
+)
 
 
 def compile_module(compiler: Path, name: str, javascript: str, workdir: Path) -> bytes:
@@ -44,10 +46,15 @@ def compile_module(compiler: Path, name: str, javascript: str, workdir: Path) ->
         match = _DIAGNOSTIC.match(errors.splitlines()[0] if errors else "")
         if match:
             raise SourceError(
-                match["name"], int(match["line"]), int(match["column"]), match["message"]
+                match["name"],
+                int(match["line"]),
+                int(match["column"]),
+                match["message"],
             )
     if finished.returncode != 0:
-        raise CompilerFailed(f"compiling {name} to bytecode", finished.returncode, errors)
+        raise CompilerFailed(
+            f"compiling {name} to bytecode", finished.returncode, errors
+        )
 
     return output.read_bytes()
 

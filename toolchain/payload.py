@@ -58,7 +58,9 @@ def pack(contract: bytes, modules: Sequence[tuple[str, bytes]]) -> bytes:
 def unpack(binary: bytes) -> Payload:
     """Read the payload back from a handler binary, checking it as the runtime does."""
     if len(binary) < TRAILER_SIZE or binary[-8:] != MAGIC:
-        raise ToolchainError("reading a handler binary: it has no zigttp payload trailer")
+        raise ToolchainError(
+            "reading a handler binary: it has no zigttp payload trailer"
+        )
 
     trailer = binary[-TRAILER_SIZE:]
     (length,) = struct.unpack("<Q", trailer[:8])
@@ -99,5 +101,7 @@ def _sections(payload: bytes) -> Payload:
         raise ToolchainError(f"reading a handler payload: {error}") from error
 
     if contract is None or not modules:
-        raise ToolchainError("reading a handler payload: no contract or no module in it")
+        raise ToolchainError(
+            "reading a handler payload: no contract or no module in it"
+        )
     return Payload(contract=contract, modules=tuple(modules))

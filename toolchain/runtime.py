@@ -99,15 +99,23 @@ def _compile(
     target: Target, source: Path, output: Path, extra: Sequence[str], cwd: Path
 ) -> None:
     args = ["cc", "-target", target.triple, *FLAGS, *extra, "-c", str(source)]
-    zig.run(f"compiling {source.name} for {target.triple}", [*args, "-o", str(output)], cwd)
+    zig.run(
+        f"compiling {source.name} for {target.triple}", [*args, "-o", str(output)], cwd
+    )
 
 
 def _link(
-    target: Target, inputs: Sequence[Path], output: Path, extra: Sequence[str], cwd: Path
+    target: Target,
+    inputs: Sequence[Path],
+    output: Path,
+    extra: Sequence[str],
+    cwd: Path,
 ) -> None:
     args = ["cc", "-target", target.triple, *FLAGS, *LINK_FLAGS, *extra]
     args += [str(path) for path in inputs]
-    zig.run(f"linking {output.name} for {target.triple}", [*args, "-o", str(output)], cwd)
+    zig.run(
+        f"linking {output.name} for {target.triple}", [*args, "-o", str(output)], cwd
+    )
 
 
 def _warm_libc(target: Target, staging: Path) -> None:

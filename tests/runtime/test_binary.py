@@ -49,9 +49,13 @@ def test_damaged_payload_exits_2(
     assert reason in result.stderr.decode()
 
 
-def test_payload_round_trips_through_the_binary(build_cache: Path, tmp_path: Path) -> None:
+def test_payload_round_trips_through_the_binary(
+    build_cache: Path, tmp_path: Path
+) -> None:
     contract = handlers.contract_json()
-    path = handlers.binary([("handler.js", HELLO), ("lib/a.js", "export const a = 1;")], tmp_path, contract)
+    path = handlers.binary(
+        [("handler.js", HELLO), ("lib/a.js", "export const a = 1;")], tmp_path, contract
+    )
 
     unpacked = payload.unpack(path.read_bytes())
 
@@ -63,8 +67,14 @@ def test_payload_round_trips_through_the_binary(build_cache: Path, tmp_path: Pat
     ("source", "message"),
     [
         ("export const notAHandler = 1;", "exports no handler"),
-        ('import { x } from "zigttp:nope";\nexport default () => 1;', "unknown module zigttp:nope"),
-        ('throw new Error("at load");\nexport default () => 1;', "its top level threw: Error: at load"),
+        (
+            'import { x } from "zigttp:nope";\nexport default () => 1;',
+            "unknown module zigttp:nope",
+        ),
+        (
+            'throw new Error("at load");\nexport default () => 1;',
+            "its top level threw: Error: at load",
+        ),
         ('import { nothing } from "zigttp:env";\nexport default () => 1;', "nothing"),
     ],
 )
@@ -76,7 +86,9 @@ def test_handler_that_cannot_load_exits_3(
     result = handlers.run(path, ["-p", "0"])
 
     assert result.returncode == 3
-    assert result.stderr.decode().startswith("zigttp-handler: cannot load the handler: ")
+    assert result.stderr.decode().startswith(
+        "zigttp-handler: cannot load the handler: "
+    )
     assert message in result.stderr.decode()
 
 
@@ -84,7 +96,9 @@ def test_handler_that_cannot_load_exits_3(
     "args",
     [["--port", "70000"], ["-p"], ["--bogus"], ["--handler-timeout", "0"]],
 )
-def test_bad_arguments_exit_1(build_cache: Path, tmp_path: Path, args: list[str]) -> None:
+def test_bad_arguments_exit_1(
+    build_cache: Path, tmp_path: Path, args: list[str]
+) -> None:
     path = handlers.binary(HELLO, tmp_path)
 
     result = handlers.run(path, args)

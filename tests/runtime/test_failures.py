@@ -17,8 +17,12 @@ export default function handler(request) {
   }
   if (request.path === "/number") return 42;
   if (request.path === "/loop") { for (;;) {} }
-  if (request.path === "/status") return Object.assign(Response.text("x"), { status: 9000 });
-  if (request.path === "/header") return Response.text("x", { headers: { "X-Bad": "a\\r\\nInjected: 1" } });
+  if (request.path === "/status") {
+    return Object.assign(Response.text("x"), { status: 9000 });
+  }
+  if (request.path === "/header") {
+    return Response.text("x", { headers: { "X-Bad": "a\\r\\nInjected: 1" } });
+  }
   return Response.json({ ok: true });
 }
 """
@@ -49,7 +53,9 @@ def test_failure_answers_500_and_the_next_request_works(
     assert server.wait_for_log(logged)
 
 
-def test_stack_of_a_thrown_error_names_the_handler_line(start_server: StartServer) -> None:
+def test_stack_of_a_thrown_error_names_the_handler_line(
+    start_server: StartServer,
+) -> None:
     server = start_server(FAILING)
 
     httpx.get(server.url + "/throw")
@@ -79,7 +85,9 @@ def test_other_requests_are_served_while_a_handler_loops(
 
     with httpx.Client(base_url=server.url, timeout=10) as looping:
         result: list[int] = []
-        thread = threading.Thread(target=lambda: result.append(looping.get("/loop").status_code))
+        thread = threading.Thread(
+            target=lambda: result.append(looping.get("/loop").status_code)
+        )
         thread.start()
         time.sleep(0.3)
         started = time.monotonic()

@@ -99,7 +99,12 @@ def test_request_without_body_has_undefined_body(start_server: StartServer) -> N
 @pytest.mark.parametrize(
     ("expression", "status", "headers", "body"),
     [
-        ('Response.html("<p>hi</p>")', 200, {"content-type": "text/html; charset=utf-8"}, "<p>hi</p>"),
+        (
+            'Response.html("<p>hi</p>")',
+            200,
+            {"content-type": "text/html; charset=utf-8"},
+            "<p>hi</p>",
+        ),
         ('Response.redirect("/next")', 302, {"location": "/next"}, ""),
         ('Response.redirect("/moved", 301)', 301, {"location": "/moved"}, ""),
         (
@@ -114,7 +119,7 @@ def test_request_without_body_has_undefined_body(start_server: StartServer) -> N
             {"content-type": "application/vnd.x+json"},
             "[1]",
         ),
-        ('new Response(new Uint8Array([104, 105]))', 200, {}, "hi"),
+        ("new Response(new Uint8Array([104, 105]))", 200, {}, "hi"),
         ("new Response(null, {status: 204})", 204, {}, ""),
     ],
 )
@@ -183,7 +188,9 @@ def test_access_log_line_per_request_unless_quiet(start_server: StartServer) -> 
 def test_top_level_runs_once_per_engine(start_server: StartServer) -> None:
     server = start_server(
         "let loads = 0; loads++; let calls = 0;\n"
-        "export default function () { calls++; return Response.json({ loads, calls }); }"
+        "export default function () {\n"
+        "  calls++; return Response.json({ loads, calls });\n"
+        "}"
     )
 
     first = httpx.get(server.url + "/").json()
@@ -202,7 +209,11 @@ def test_relative_imports_and_virtual_module_aliases(start_server: StartServer) 
                 'import { env } from "zttp:env";\n'
                 "export default () => Response.json({ n: twice(21), e: env('NAME') });",
             ),
-            ("src/lib/math.js", 'import { one } from "../one.js";\nexport const twice = (n) => n * 2 * one;'),
+            (
+                "src/lib/math.js",
+                'import { one } from "../one.js";\n'
+                "export const twice = (n) => n * 2 * one;",
+            ),
             ("src/one.js", "export const one = 1;"),
         ],
         env={"NAME": "value"},
@@ -217,6 +228,7 @@ def test_json_body_is_compact(start_server: StartServer) -> None:
 
     response = httpx.get(server.url + "/users")
 
-    assert response.content == json.dumps(
-        {"users": ["ada", "grace"]}, separators=(",", ":")
-    ).encode()
+    assert (
+        response.content
+        == json.dumps({"users": ["ada", "grace"]}, separators=(",", ":")).encode()
+    )

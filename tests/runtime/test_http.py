@@ -40,7 +40,9 @@ def test_pipelined_requests_are_answered_in_order(start_server: StartServer) -> 
     server = start_server(ECHO)
 
     with server.connect() as sock:
-        sock.sendall(b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(
+            b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
         first = read_response(sock)
         second = read_response(sock)
 
@@ -102,7 +104,8 @@ def test_expect_continue_gets_an_interim_answer(start_server: StartServer) -> No
 
     with server.connect() as sock:
         sock.sendall(
-            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+            b"Expect: 100-continue\r\n\r\n"
         )
         interim = sock.recv(1024)
         sock.sendall(b"ok")
@@ -116,7 +119,9 @@ def test_head_answers_headers_without_body(start_server: StartServer) -> None:
     server = start_server(ECHO)
 
     with server.connect() as sock:
-        answer = exchange(sock, b"HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n", head_request=True)
+        answer = exchange(
+            sock, b"HEAD /h HTTP/1.1\r\nHost: x\r\n\r\n", head_request=True
+        )
         after = exchange(sock, b"GET /g HTTP/1.1\r\nHost: x\r\n\r\n")
 
     assert status_of(answer) == 200
@@ -133,8 +138,16 @@ BIG_BODY = b"x" * (1024 * 1024 + 1)
     [
         (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\n" + b"X-Big: " + b"b" * 40000 + b"\r\n\r\n", 431),
-        (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % n for n in range(101)) + b"\r\n", 431),
-        (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(BIG_BODY), 413),
+        (
+            b"GET / HTTP/1.1\r\n"
+            + b"".join(b"X-%d: 1\r\n" % n for n in range(101))
+            + b"\r\n",
+            431,
+        ),
+        (
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(BIG_BODY),
+            413,
+        ),
         (
             b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
             + b"%x\r\n" % len(BIG_BODY),
@@ -148,7 +161,11 @@ BIG_BODY = b"x" * (1024 * 1024 + 1)
         (b"GET / HTTP/1.1\nHost: x\n\n", 400),
         (b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
         (b"POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n", 400),
-        (b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        (
+            b"POST / HTTP/1.1\r\nContent-Length: 3\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n",
+            400,
+        ),
         (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
         (b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
         (b"GET / HTTP/2.0\r\n\r\n", 505),
