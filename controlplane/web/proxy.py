@@ -34,7 +34,7 @@ def service_host(scope: Scope) -> str | None:
     """The service hostname a request is for, or None when it is for the API."""
     for name, value in scope.get("headers", []):
         if name == b"host":
-            host = value.decode("latin-1").rsplit(":", 1)[0].lower().rstrip(".")
+            host = bytes(value).decode("latin-1").rsplit(":", 1)[0].lower().rstrip(".")
             if host.endswith(SUFFIX) and host != "localhost":
                 return host
             return None

@@ -49,6 +49,25 @@ def test_a_pushed_image_runs_and_answers_at_its_url(
     print(f"push + release to ready: {release_seconds:.2f} s")
 
 
+@pytest.mark.parametrize("path", ["//127.0.0.2:9/x", "/a?b=//c", "/%2F%2Fx"])
+def test_the_proxy_sends_odd_paths_to_the_service_only(
+    plane: Running, path: str
+) -> None:
+    hostname = "runs-us-central.dev.localhost"
+
+    answer = fetch_service(plane, hostname, path)
+
+    assert answer.status_code == 200
+    assert answer.text == "hello from s3cr3t-v\n"
+
+
+def test_unknown_service_hosts_are_404s(plane: Running) -> None:
+    answer = fetch_service(plane, "nothing-us-central.dev.localhost")
+
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "service_not_found"
+
+
 def test_env_values_are_encrypted_at_rest_and_never_logged(plane: Running) -> None:
     sealed = " ".join(row[0] for row in plane.rows("select env_sealed from releases"))
     key = plane.data_dir / "env.key"
