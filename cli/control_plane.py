@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from zigttp import dirs
-from zigttp.errors import UsageError
+from zigttp.errors import ControlPlaneError, UsageError
 
 from . import output
 
@@ -193,6 +193,8 @@ def token_create(data_dir: Path, email: str, label: str) -> None:
             account = accounts.account_for(session, email)
             created = accounts.create_token(session, account, label)
             namespace = account.namespace
+    except ControlPlaneError as error:
+        raise UsageError(f"--email: {error.detail}") from error
     finally:
         database.close()
     output.say(f"token for {email.lower()} (namespace {namespace}); it is shown once:")
