@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
 import click
 
 from zigttp.oci import inspect as inspection
-from zigttp.oci import layout, tarball
+from zigttp.errors import UsageError
+from zigttp.oci import layout, registry, tarball
 from zigttp.oci.image import Image, Index
 
 from . import output
@@ -33,7 +32,7 @@ def inspect(target: str, as_json: bool) -> None:
     if as_json:
         output.result(json.dumps(description, indent=2, sort_keys=True))
     else:
-        output.result(render(description))
+        output.result(inspection.text(description))
 
 
 def load(target: str) -> Image | Index:
@@ -42,27 +41,9 @@ def load(target: str) -> Image | Index:
         return layout.read(path)
     if path.is_file():
         return tarball.read(path)
-    from zigttp.oci import registry
-
+    if "/" not in target or target.startswith((".", "/")):
+        raise UsageError(
+            f"{target}: no such image folder or archive, and not a registry "
+            "reference like localhost:5000/team/app:1"
+        )
     return registry.read(target)
-
-
-def render(description: dict[str, Any], indent: str = "") -> str:
-    """A nested description as indented `key: value` lines."""
-    lines = []
-    for key, value in description.items():
-        if isinstance(value, dict):
-            lines.append(f"{indent}{key}:")
-            lines.append(render(value, indent + "  "))
-        elif isinstance(value, list):
-            lines.append(f"{indent}{key}:")
-            lines.extend(f"{indent}  - {_one_line(item)}" for item in value)
-        else:
-            lines.append(f"{indent}{key}: {value}")
-    return "\n".join(line for line in lines if line)
-
-
-def _one_line(item: Any) -> str:
-    if isinstance(item, dict):
-        return ", ".join(f"{key}={value}" for key, value in item.items())
-    return str(item)

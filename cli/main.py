@@ -15,6 +15,7 @@ from .build import build
 from .contract import contract
 from .control_plane import control_plane
 from .inspect import inspect
+from .push import push
 from .serve import serve
 
 EXIT_USAGE = 1
@@ -39,7 +40,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for command in (build, serve, inspect, contract, control_plane):
+for command in (build, serve, inspect, contract, push, control_plane):
     cli.add_command(command)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 
 import click
@@ -86,3 +87,23 @@ class ProgressLines:
             sys.stderr.write("\n")
             sys.stderr.flush()
         self.current = ""
+
+
+class EventLines:
+    """Draws progress from several workers at once: one line per new step label.
+
+    Repeated reports of the same label (bytes sent so far) are dropped, so each
+    blob shows as a few lines whatever the chunk size.
+    """
+
+    def __init__(self) -> None:
+        self.printed: set[str] = set()
+        self.lock = threading.Lock()
+
+    def __call__(self, step: Step) -> None:
+        with self.lock:
+            if step.label in self.printed:
+                return
+            self.printed.add(step.label)
+        size = f" ({human_size(step.total)})" if step.total > 1 else ""
+        say(f"{step.label}{size}")

@@ -47,7 +47,7 @@ def build_image(
     progress: Progress = silent,
 ) -> Built:
     """Prove, compile and pack the handler found at `path` for each platform."""
-    wanted = [targets.for_platform(name) for name in platforms]
+    wanted = [targets.by_platform(name) for name in platforms]
     handler = locate_handler(path)
     program = programs.load(handler)
     service = project.service_name(program.root).slug
