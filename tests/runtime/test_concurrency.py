@@ -9,7 +9,7 @@ import time
 import httpx
 
 from .conftest import StartServer
-from .handlers import closed_by_peer, exchange, status_of
+from .handlers import closed_by_peer, exchange, read_response, status_of
 
 SLOW = """
 export default function (request) {
@@ -102,3 +102,33 @@ def test_sigint_on_an_idle_server_exits_0_at_once(start_server: StartServer) -> 
 
     assert code == 0
     assert time.monotonic() - started < 1
+
+
+def test_connections_beyond_the_limit_get_503(start_server: StartServer) -> None:
+    server = start_server(SLOW)
+    held = [server.connect() for _ in range(512)]
+    try:
+        for sock in held[::64]:
+            assert (
+                status_of(exchange(sock, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")) == 200
+            )
+
+        with server.connect() as extra:
+            answer = read_response(extra)
+    finally:
+        for sock in held:
+            sock.close()
+
+    assert status_of(answer) == 503
+    assert b'"error":"unavailable"' in answer
+    assert served_again_within(server.url, seconds=5)
+
+
+def served_again_within(url: str, seconds: float) -> bool:
+    """True once the server answers 200 again (closed connections take a moment)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if httpx.get(url + "/", timeout=5).status_code == 200:
+            return True
+        time.sleep(0.05)
+    return False

@@ -58,10 +58,35 @@ static int write_headers(JSContext *ctx, JSValueConst headers, HttpResponse *res
     return status;
 }
 
-/* The body's bytes: a string as UTF-8, or the bytes of a buffer or view. */
+/* Where the bytes of an ArrayBuffer or a view on one are; false for other values. */
+static bool find_bytes(JSContext *ctx, JSValueConst body, const uint8_t **bytes,
+                       size_t *len)
+{
+    if (JS_IsArrayBuffer(body)) {
+        *bytes = JS_GetArrayBuffer(ctx, len, body);
+        return *bytes != NULL || *len == 0;
+    }
+
+    size_t offset, element_size, total;
+    JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, len, &element_size);
+    if (JS_IsException(buffer)) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        return false;
+    }
+    const uint8_t *all = JS_GetArrayBuffer(ctx, &total, buffer);
+    JS_FreeValue(ctx, buffer);
+    *bytes = all ? all + offset : NULL;
+    return all != NULL || *len == 0;
+}
+
+/* The body: a string as UTF-8, or the bytes of a buffer or view; none for
+   undefined and null. */
 static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
                       Buffer *problem)
 {
+    if (JS_IsUndefined(body) || JS_IsNull(body))
+        return http_response_finish(response, "", 0) ? 0 : -1;
+
     if (JS_IsString(body)) {
         size_t len;
         const char *text = JS_ToCStringLen(ctx, &len, body);
@@ -75,30 +100,9 @@ static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
         return written ? 0 : -1;
     }
 
-    size_t len = 0;
     const uint8_t *bytes = NULL;
-    if (JS_IsArrayBuffer(body)) {
-        bytes = JS_GetArrayBuffer(ctx, &len, body);
-    } else if (JS_IsObject(body)) {
-        size_t offset, element_size;
-        JSValue buffer = JS_GetTypedArrayBuffer(ctx, body, &offset, &len, &element_size);
-        if (JS_IsException(buffer)) {
-            JS_FreeValue(ctx, JS_GetException(ctx));
-        } else {
-            size_t total;
-            const uint8_t *all = JS_GetArrayBuffer(ctx, &total, buffer);
-            bytes = all ? all + offset : NULL;
-            JS_FreeValue(ctx, buffer);
-        }
-    } else if (JS_IsUndefined(body) || JS_IsNull(body)) {
-        return http_response_finish(response, "", 0) ? 0 : -1;
-    }
-
-    if (!bytes && len != 0) {
-        buffer_append_str(problem, "its body is neither a string nor bytes");
-        return -1;
-    }
-    if (!bytes && !JS_IsArrayBuffer(body)) {
+    size_t len = 0;
+    if (!JS_IsObject(body) || !find_bytes(ctx, body, &bytes, &len)) {
         buffer_append_str(problem, "its body is neither a string nor bytes");
         return -1;
     }

@@ -32,13 +32,14 @@ static void stop_on_signal(int signal_number)
     server_stop(&server);
 }
 
+/* Once the server listens, SIGTERM and SIGINT mean "finish and exit 0"; before
+   that they keep their default of ending the process at once. */
 static void install_signal_handlers(void)
 {
     struct sigaction stop = {.sa_handler = stop_on_signal};
     sigemptyset(&stop.sa_mask);
     sigaction(SIGTERM, &stop, NULL);
     sigaction(SIGINT, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
 }
 
 static void write_stdout(const void *data, size_t len)
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
         return EXIT_HANDLER;
     app.handler_timeout_ns = (int64_t)(options.handler_timeout * 1e9);
 
-    install_signal_handlers();
+    signal(SIGPIPE, SIG_IGN);
     static EnginePool pool;
     Buffer load_error = {0};
     if (engine_pool_init(&pool, &app, engine_limit(), &load_error) != 0) {
@@ -154,6 +155,7 @@ int main(int argc, char **argv)
                  error);
         return EXIT_USAGE;
     }
+    install_signal_handlers();
     print_url(options.host, port);
 
     server_run(&server);
