@@ -7,8 +7,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import imports, jsx, linking, typescript
+from . import analysis, imports, jsx, linking, typescript
+from .analysis import ModuleInput
 from .linking import Shape
+from .model import Contract
 from .rewrite import Rewriter, Rule
 from .source import SourceText, project_root
 from .specifiers import (
@@ -18,7 +20,7 @@ from .specifiers import (
     resolve_file,
     virtual_module,
 )
-from .syntax import Dialect, Tree, dialect_of, is_empty, parse
+from .syntax import Dialect, Node, Tree, dialect_of, is_empty, parse
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,10 @@ class Module:
     source: SourceText = field(repr=False, compare=False)
     tree: Tree = field(repr=False, compare=False)
     virtual_modules: tuple[str, ...] = ()
+    import_targets: dict[int, str] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    import_statements: tuple[Node, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Program:
 
     root: Path
     modules: tuple[Module, ...]
+    contract: Contract
 
     @property
     def entry(self) -> Module:
@@ -84,7 +91,22 @@ def load(handler: Path) -> Program:
         for index, each in enumerate(parsed.values())
     )
     logger.debug("loaded %s: %d module(s)", modules[0].name, len(modules))
-    return Program(root=root, modules=modules)
+
+    contract = analysis.prove(
+        [
+            ModuleInput(
+                name=module.name,
+                source=module.source,
+                tree=module.tree,
+                import_targets=module.import_targets,
+                virtual_modules=module.virtual_modules,
+                import_nodes=module.import_statements,
+            )
+            for module in modules
+        ],
+        handler_sha256=modules[0].source.sha256,
+    )
+    return Program(root=root, modules=modules, contract=contract)
 
 
 def _parse_all(entry: Path, root: Path) -> dict[str, _Parsed]:
@@ -154,6 +176,8 @@ def _transform(module: _Parsed, shapes: dict[str, Shape], is_entry: bool) -> Mod
         source=module.source,
         tree=module.tree,
         virtual_modules=plan.virtual_modules,
+        import_targets=dict(module.shape.targets),
+        import_statements=tuple(each.statement for each in module.shape.imports),
     )
 
 

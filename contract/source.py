@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class SourceText:
     name: str
     text: str
     data: bytes = field(repr=False)
+    sha256: str = ""  # of the file's bytes as read, BOM included
 
     @classmethod
     def read(cls, path: Path, name: str) -> SourceText:
@@ -72,7 +74,8 @@ class SourceText:
             ) from None
 
         text = text.removeprefix(BOM)
-        return cls(name=name, text=text, data=text.encode("utf-8"))
+        digest = hashlib.sha256(raw).hexdigest()
+        return cls(name=name, text=text, data=text.encode("utf-8"), sha256=digest)
 
     def location(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in characters) of a byte offset."""

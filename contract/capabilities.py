@@ -1,0 +1,379 @@
+"""Calls of the zigttp virtual modules: env names, egress hosts, cache namespaces.
+
+Every reference to an imported zigttp function is followed. A direct call
+with a literal argument proves a value; anything else the analysis cannot
+follow (the function passed around, a computed argument, a computed member
+of a namespace import, eval, globalThis) makes the category dynamic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import routes
+from .findings import Findings, Unit
+from .hosts import host_of, host_of_prefix
+from .scopes import Binding, outer, unwrap
+from .syntax import Node
+from .values import const_value, static_string, string_prefix
+
+
+@dataclass(frozen=True)
+class Tracked:
+    """What calling one virtual module export means for the contract."""
+
+    category: str | None = None  # env, cache, egress, routes
+    write: bool = False
+    fetch: bool = False
+    random: bool = False
+
+
+TRACKED: dict[str, dict[str, Tracked]] = {
+    "zigttp:env": {"env": Tracked("env")},
+    "zigttp:cache": {
+        "cacheGet": Tracked("cache"),
+        "cacheSet": Tracked("cache", write=True),
+        "cacheDelete": Tracked("cache", write=True),
+        "cacheIncr": Tracked("cache", write=True),
+        "cacheStats": Tracked(),
+    },
+    "zigttp:fetch": {
+        "fetch": Tracked("egress", fetch=True),
+        "fetchWithRetry": Tracked("egress", fetch=True),
+    },
+    "zigttp:router": {"routerMatch": Tracked("routes")},
+    "zigttp:id": {
+        "uuid": Tracked(random=True),
+        "ulid": Tracked(random=True),
+        "nanoid": Tracked(random=True),
+    },
+}
+
+# Global names that, reached through globalThis or used undeclared, stand for a module.
+_GLOBAL_NAMES = {
+    name: module for module, exports in TRACKED.items() for name in exports
+}
+_GLOBAL_OBJECTS = ("globalThis", "window", "self", "global")
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def collect(unit: Unit, findings: Findings) -> None:
+    """Record every fact the module's use of zigttp modules proves."""
+    for binding in unit.scopes.bindings:
+        target = binding.import_target
+        if binding.kind != "import" or target not in TRACKED:
+            continue
+        for reference in binding.references:
+            _follow(unit, findings, binding, reference)
+
+    _dynamic_code(unit, findings)
+
+
+def _follow(unit: Unit, findings: Findings, binding: Binding, reference: Node) -> None:
+    module = binding.import_target
+    assert module is not None
+
+    if binding.imported == "*":
+        _namespace_use(unit, findings, module, reference)
+        return
+    if binding.imported not in TRACKED[module]:
+        if binding.imported == "default":
+            _escapes(unit, findings, module, None, reference, "a default import")
+        return
+    _function_use(unit, findings, module, binding.imported or "", reference)
+
+
+def _namespace_use(
+    unit: Unit, findings: Findings, module: str, reference: Node
+) -> None:
+    """`z.env(...)` and `z["env"](...)` are calls of env; other uses hide the calls."""
+    used = outer(reference)
+    parent = used.parent
+    if parent is not None and _is_typeof(parent):
+        return
+
+    if parent is not None and parent.type == "member_expression":
+        member = parent.child_by_field_name("property")
+        name = unit.text(member) if member is not None else ""
+        if name in TRACKED[module]:
+            _function_use(unit, findings, module, name, parent)
+        return
+
+    if parent is not None and parent.type == "subscript_expression":
+        computed = static_string(parent.child_by_field_name("index"), unit.scopes)
+        if computed is None:
+            _escapes(unit, findings, module, None, parent, "a computed member of")
+        elif computed in TRACKED[module]:
+            _function_use(unit, findings, module, computed, parent)
+        return
+
+    _escapes(unit, findings, module, None, reference, "the namespace of")
+
+
+def _function_use(
+    unit: Unit, findings: Findings, module: str, name: str, reference: Node
+) -> None:
+    used = outer(reference)
+    parent = used.parent
+    tracked = TRACKED[module][name]
+
+    if parent is not None and _is_typeof(parent):
+        return
+    if (
+        parent is None
+        or parent.type != "call_expression"
+        or parent.child_by_field_name("function") != used
+        or _arguments(parent) is None
+    ):
+        _escapes(unit, findings, module, name, reference, "")
+        return
+
+    call = parent
+    arguments = _arguments(call) or []
+    if tracked.random:
+        findings.violates(
+            unit, call, "deterministic", f"{name}() returns a new value on every call"
+        )
+    if tracked.write:
+        findings.violates(unit, call, "readOnly", f"{name}() writes to the cache")
+
+    if tracked.category == "env":
+        _named(unit, findings, call, arguments, "env", f"{name}()")
+    elif tracked.category == "cache":
+        _named(unit, findings, call, arguments, "cache", f"{name}()")
+    elif tracked.fetch:
+        _fetch(unit, findings, call, arguments, name)
+    elif tracked.category == "routes":
+        routes.router_table(unit, findings, call, arguments)
+
+
+def _named(
+    unit: Unit,
+    findings: Findings,
+    call: Node,
+    arguments: list[Node],
+    category: str,
+    what: str,
+) -> None:
+    value = static_string(arguments[0], unit.scopes) if arguments else None
+    if value is None or _spreads(arguments[:1]):
+        findings.dynamic(unit, call, category, f"{what} with a computed argument")
+        return
+    findings.prove(unit, call, category, value, f"{what} with a constant argument")
+
+
+def _fetch(
+    unit: Unit, findings: Findings, call: Node, arguments: list[Node], name: str
+) -> None:
+    if arguments and not _spreads(arguments[:1]):
+        findings.fetch_urls.append((unit, call, arguments[0]))
+    host = (
+        egress_host(unit, arguments[0])
+        if arguments and not _spreads(arguments)
+        else None
+    )
+    if host is None:
+        findings.dynamic(
+            unit, call, "egress", f"{name}() of a URL whose host is not constant"
+        )
+    else:
+        findings.prove(unit, call, "egress", host, f"{name}() of a URL with this host")
+
+    method = _fetch_method(unit, arguments[1] if len(arguments) > 1 else None)
+    if method is None:
+        findings.undecided(unit, call, "readOnly", f"{name}() with a computed method")
+    elif method not in _READ_METHODS:
+        findings.violates(unit, call, "readOnly", f"{name}() with method {method}")
+
+
+def egress_host(unit: Unit, argument: Node) -> str | None:
+    """The host a fetch URL always goes to: a known URL, or a known start of one."""
+    url = static_string(argument, unit.scopes)
+    if url is not None:
+        return host_of(url)
+    prefix = string_prefix(argument, unit.scopes)
+    return host_of_prefix(prefix) if prefix is not None else None
+
+
+def _fetch_method(unit: Unit, init: Node | None) -> str | None:
+    """GET when there is no init or it sets no method; None when it is not known."""
+    if init is None:
+        return "GET"
+    literal = const_value(init, unit.scopes)
+    if literal is None or literal.type != "object":
+        return None
+
+    method = "GET"
+    for entry in literal.named_children:
+        if entry.type == "spread_element":
+            return None
+        if entry.type == "comment":
+            continue
+        key = entry.child_by_field_name("key") if entry.type == "pair" else entry
+        if key is None or key.type == "computed_property_name":
+            return None
+        key_text = unit.text(key).strip("\"'")
+        if key_text != "method":
+            continue
+        value = entry.child_by_field_name("value") if entry.type == "pair" else entry
+        found = static_string(value, unit.scopes) if value is not None else None
+        if found is None:
+            return None
+        method = found.upper()
+    return method
+
+
+def _escapes(
+    unit: Unit,
+    findings: Findings,
+    module: str,
+    name: str | None,
+    node: Node,
+    how: str,
+) -> None:
+    """A zigttp function used other than by a direct call: its calls are hidden."""
+    names = [name] if name is not None else list(TRACKED[module])
+    what = f"{how} {module}".strip() if name is None else f"{name} used as a value"
+    for each in names:
+        _hidden(
+            unit, findings, module, each, node, f"{what}: its calls cannot be followed"
+        )
+
+
+def _hidden(
+    unit: Unit, findings: Findings, module: str, name: str, node: Node, why: str
+) -> None:
+    tracked = TRACKED[module][name]
+    if tracked.category is not None:
+        findings.dynamic(unit, node, tracked.category, why)
+    if tracked.write or tracked.fetch:
+        findings.undecided(unit, node, "readOnly", why)
+    if tracked.fetch:
+        findings.undecided(unit, node, "injectionSafe", why)
+    if tracked.random:
+        findings.undecided(unit, node, "deterministic", why)
+
+
+def _dynamic_code(unit: Unit, findings: Findings) -> None:
+    """eval, Function, import(), globalThis and undeclared zigttp names."""
+    scopes = unit.scopes
+    for name, references in scopes.globals.items():
+        for reference in references:
+            if name in ("eval", "Function"):
+                if not _is_typeof(outer(reference).parent):
+                    findings.everything_dynamic(
+                        unit, reference, f"{name} runs code the analysis cannot see"
+                    )
+            elif name in _GLOBAL_OBJECTS:
+                _global_object(unit, findings, reference, name)
+            elif name in _GLOBAL_NAMES:
+                module = _GLOBAL_NAMES[name]
+                _hidden(
+                    unit,
+                    findings,
+                    module,
+                    name,
+                    reference,
+                    f'{name} is not imported: import {{ {name} }} from "{module}" '
+                    "so its calls can be proven",
+                )
+
+    for node in _dynamic_imports(unit.tree.root_node):
+        findings.everything_dynamic(
+            unit, node, "import() loads code the analysis cannot see"
+        )
+    for node in _this_members(unit):
+        name = unit.text(node.child_by_field_name("property") or node)
+        _hidden(
+            unit,
+            findings,
+            _GLOBAL_NAMES[name],
+            name,
+            node,
+            f"this.{name} is not the zigttp import: its calls cannot be followed",
+        )
+
+
+def _global_object(unit: Unit, findings: Findings, reference: Node, name: str) -> None:
+    used = outer(reference)
+    parent = used.parent
+    if parent is not None and _is_typeof(parent):
+        return
+
+    member: str | None = None
+    if parent is not None and parent.type == "member_expression":
+        property_node = parent.child_by_field_name("property")
+        member = unit.text(property_node) if property_node is not None else None
+    elif parent is not None and parent.type == "subscript_expression":
+        member = static_string(parent.child_by_field_name("index"), unit.scopes)
+    else:
+        parent = None
+
+    if (
+        parent is None
+        or member is None
+        or member in ("eval", "Function", *_GLOBAL_OBJECTS)
+    ):
+        findings.everything_dynamic(
+            unit, reference, f"{name} gives access the analysis cannot follow"
+        )
+    elif member in _GLOBAL_NAMES:
+        _hidden(
+            unit,
+            findings,
+            _GLOBAL_NAMES[member],
+            member,
+            parent,
+            f"{name}.{member} is not the zigttp import: its calls cannot be followed",
+        )
+
+
+def _dynamic_imports(root: Node) -> list[Node]:
+    found: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "call_expression":
+            function = node.child_by_field_name("function")
+            if function is not None and function.type == "import":
+                found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _this_members(unit: Unit) -> list[Node]:
+    found: list[Node] = []
+    stack = [unit.tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "member_expression":
+            target = node.child_by_field_name("object")
+            member = node.child_by_field_name("property")
+            if (
+                target is not None
+                and unwrap(target).type == "this"
+                and member is not None
+                and unit.text(member) in _GLOBAL_NAMES
+            ):
+                found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _arguments(call: Node) -> list[Node] | None:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None or arguments.type != "arguments":
+        return None
+    return [child for child in arguments.named_children if child.type != "comment"]
+
+
+def _spreads(arguments: list[Node]) -> bool:
+    return any(argument.type == "spread_element" for argument in arguments)
+
+
+def _is_typeof(node: Node | None) -> bool:
+    return (
+        node is not None
+        and node.type == "unary_expression"
+        and node.children[0].type == "typeof"
+    )

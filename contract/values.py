@@ -1,0 +1,172 @@
+"""Values the analysis can know without running code: literal strings and consts."""
+
+from __future__ import annotations
+
+import re
+
+from .scopes import Scopes, unwrap
+from .syntax import Node
+
+_CONST_CHAIN_LIMIT = 16
+
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "0": "\0",
+}
+_LINE_CONTINUATION = re.compile(r"\\(\r\n|\n|\r|\u2028|\u2029)")
+
+
+def static_string(node: Node | None, scopes: Scopes, depth: int = 0) -> str | None:
+    """The string an expression always evaluates to, or None when it is not known.
+
+    Known: string literals and templates, identifiers bound by `const` (in any
+    enclosing scope, shadowing respected), and `+` or `${}` joining known strings.
+    Joining only literal pieces is constant folding: the result is as certain as
+    the pieces, so `"https://" + HOST` with `const HOST = "api.example.com"`
+    proves the host, while any piece that is not known leaves the whole unknown.
+    """
+    pieces = _pieces(node, scopes, depth)
+    if pieces is None or not all(isinstance(piece, str) for piece in pieces):
+        return None
+    return _paired("".join(str(piece) for piece in pieces))
+
+
+def string_prefix(node: Node | None, scopes: Scopes) -> str | None:
+    """The known start of a string expression (`https://api.example.com/` + id)."""
+    pieces = _pieces(node, scopes, 0)
+    if pieces is None:
+        return None
+    known: list[str] = []
+    for piece in pieces:
+        if not isinstance(piece, str):
+            break
+        known.append(piece)
+    return _paired("".join(known))
+
+
+class _Unknown:
+    """A piece of a string expression whose value is not known."""
+
+
+_UNKNOWN = _Unknown()
+
+
+def _pieces(
+    node: Node | None, scopes: Scopes, depth: int
+) -> list[str | _Unknown] | None:
+    """The expression as known strings and unknown pieces; None if not a string."""
+    if node is None or depth > _CONST_CHAIN_LIMIT:
+        return None
+    node = unwrap(node)
+
+    if node.type == "string":
+        return [literal_text(node)]
+    if node.type == "template_string":
+        pieces: list[str | _Unknown] = []
+        for child in node.named_children:
+            if child.type == "template_substitution":
+                inner = child.named_children[0] if child.named_children else None
+                found = _pieces(inner, scopes, depth + 1)
+                pieces += found if found is not None else [_UNKNOWN]
+            else:
+                pieces.append(_piece(child))
+        return pieces
+    if node.type == "binary_expression":
+        operands = _concatenated(node)
+        if operands is None:
+            return None
+        joined: list[str | _Unknown] = []
+        for operand in operands:
+            joined += _pieces(operand, scopes, depth + 1) or [_UNKNOWN]
+        return joined
+    if node.type == "identifier":
+        binding = scopes.binding(node)
+        if binding is None or not binding.is_plain_const or binding.assignments:
+            return [_UNKNOWN]
+        return _pieces(binding.value, scopes, depth + 1) or [_UNKNOWN]
+    return [_UNKNOWN]
+
+
+def _concatenated(node: Node) -> list[Node] | None:
+    """The operands of `a + b + c`, walked down the left spine without recursion."""
+    if not _is_concatenation(node):
+        return None
+    operands: list[Node] = []
+    current = node
+    while _is_concatenation(current):
+        left = current.child_by_field_name("left")
+        right = current.child_by_field_name("right")
+        assert left is not None and right is not None
+        operands.append(right)
+        current = unwrap(left)
+    operands.append(current)
+    return operands[::-1]
+
+
+def _is_concatenation(node: Node) -> bool:
+    operator = node.child_by_field_name("operator")
+    return (
+        node.type == "binary_expression"
+        and operator is not None
+        and operator.type == "+"
+        and node.child_by_field_name("left") is not None
+        and node.child_by_field_name("right") is not None
+    )
+
+
+def const_value(node: Node | None, scopes: Scopes, depth: int = 0) -> Node | None:
+    """The expression behind a name bound by `const`; other nodes as they are."""
+    if node is None or depth > _CONST_CHAIN_LIMIT:
+        return None
+    node = unwrap(node)
+    if node.type != "identifier":
+        return node
+
+    binding = scopes.binding(node)
+    if binding is None or not binding.is_plain_const or binding.value is None:
+        return node
+    return const_value(binding.value, scopes, depth + 1)
+
+
+def literal_text(node: Node) -> str:
+    """The value of a string literal or a substitution-free template."""
+    return _paired("".join(_piece(child) for child in node.named_children))
+
+
+def _paired(text: str) -> str:
+    """Join UTF-16 surrogate escapes (`\\uD83D\\uDE00`) into their characters."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
+def _piece(child: Node) -> str:
+    text = (child.text or b"").decode("utf-8")
+    if child.type == "escape_sequence":
+        return decode_escape(text)
+    if child.type == "string_fragment":
+        return _LINE_CONTINUATION.sub("", text)
+    return ""
+
+
+def decode_escape(escape: str) -> str:
+    """One JavaScript escape sequence (`\\n`, `\\x41`, `\\u{1F600}`) as text."""
+    body = escape[1:]
+    if not body or body[0] in "\r\n\u2028\u2029":
+        return ""
+    if body in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[body]
+    if body[0] == "x" and len(body) == 3:
+        return chr(int(body[1:], 16))
+    if body[0] == "u":
+        digits = body[2:-1] if body[1:2] == "{" else body[1:]
+        code = int(digits, 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+    return body

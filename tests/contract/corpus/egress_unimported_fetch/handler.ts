@@ -1,0 +1,3 @@
+export function handler(req: Request): Response {
+  return fetch("https://api.example.com/");
+}

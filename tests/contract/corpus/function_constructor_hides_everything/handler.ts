@@ -1,0 +1,4 @@
+export function handler(req: Request): Response {
+  const run = new Function("return 1");
+  return Response.json({ value: run() });
+}

@@ -1,0 +1,4 @@
+export function handler(req: Request): Response {
+  const name = req.query.name;
+  return Response.html("<h1>Hello " + name + "</h1>");
+}

@@ -1,0 +1,3 @@
+export default function handler(req: Request): Response {
+  return Response.json({ hello: "world" });
+}
