@@ -16,6 +16,7 @@ export default function handler(request) {
     throw new Error("kaput");
   }
   if (request.path === "/number") return 42;
+  if (request.path === "/deep") return deep(1);
   if (request.path === "/loop") { for (;;) {} }
   if (request.path === "/status") {
     return Object.assign(Response.text("x"), { status: 9000 });
@@ -25,6 +26,7 @@ export default function handler(request) {
   }
   return Response.json({ ok: true });
 }
+function deep(n) { return deep(n + 1) + 1; }
 """
 
 
@@ -33,6 +35,7 @@ export default function handler(request) {
     [
         ("/throw", "the handler threw: Error: kaput"),
         ("/number", "it returned a number, not a Response"),
+        ("/deep", "RangeError: Maximum call stack size exceeded"),
         ("/status", "its status 9000 is not an HTTP status"),
         ("/header", "header X-Bad is not a valid HTTP header"),
     ],

@@ -140,6 +140,17 @@ def test_response_forms(
     assert response.text == body
 
 
+def test_list_header_value_repeats_the_header(start_server: StartServer) -> None:
+    server = start_server(
+        'export default () => Response.text("ok", '
+        '{ headers: { "Set-Cookie": ["a=1", "b=2"] } });'
+    )
+
+    response = httpx.get(server.url + "/")
+
+    assert response.headers.get_list("set-cookie") == ["a=1", "b=2"]
+
+
 def test_request_json_parses_the_body(start_server: StartServer) -> None:
     server = start_server(
         "export default (req) => Response.json({ got: req.json().n * 2 });"

@@ -20,6 +20,42 @@ static const char *type_name(JSContext *ctx, JSValueConst value)
     return "an object";
 }
 
+/* One header line per value: a list value repeats the header. */
+static int write_header(JSContext *ctx, const char *name, size_t name_len,
+                        JSValueConst value, HttpResponse *response, Buffer *problem)
+{
+    if (JS_IsArray(value)) {
+        int64_t count = 0;
+        if (JS_GetLength(ctx, value, &count) < 0) {
+            JS_FreeValue(ctx, JS_GetException(ctx));
+            count = 0;
+        }
+        for (int64_t i = 0; i < count; i++) {
+            JSValue item = JS_GetPropertyInt64(ctx, value, i);
+            int status = write_header(ctx, name, name_len, item, response, problem);
+            JS_FreeValue(ctx, item);
+            if (status)
+                return status;
+        }
+        return 0;
+    }
+
+    size_t len;
+    const char *text = JS_ToCStringLen(ctx, &len, value);
+    if (!text) {
+        JS_FreeValue(ctx, JS_GetException(ctx));
+        buffer_printf(problem, "the value of header %s cannot be read", name);
+        return -1;
+    }
+    bool written = http_response_header(response, name, name_len, text, len);
+    JS_FreeCString(ctx, text);
+    if (!written) {
+        buffer_printf(problem, "header %s is not a valid HTTP header", name);
+        return -1;
+    }
+    return 0;
+}
+
 static int write_headers(JSContext *ctx, JSValueConst headers, HttpResponse *response,
                          Buffer *problem)
 {
@@ -37,22 +73,18 @@ static int write_headers(JSContext *ctx, JSValueConst headers, HttpResponse *res
 
     int status = 0;
     for (uint32_t i = 0; i < count && status == 0; i++) {
-        size_t name_len, value_len;
+        size_t name_len;
         const char *name = JS_AtomToCStringLen(ctx, &name_len, names[i].atom);
         JSValue value = JS_GetProperty(ctx, headers, names[i].atom);
-        const char *text = JS_ToCStringLen(ctx, &value_len, value);
-        JS_FreeValue(ctx, value);
-
-        if (!name || !text) {
+        if (!name || JS_IsException(value)) {
             JS_FreeValue(ctx, JS_GetException(ctx));
-            buffer_append_str(problem, "a header value cannot be read");
+            buffer_append_str(problem, "a header cannot be read");
             status = -1;
-        } else if (!http_response_header(response, name, name_len, text, value_len)) {
-            buffer_printf(problem, "header %s is not a valid HTTP header", name);
-            status = -1;
+        } else {
+            status = write_header(ctx, name, name_len, value, response, problem);
         }
+        JS_FreeValue(ctx, value);
         JS_FreeCString(ctx, name);
-        JS_FreeCString(ctx, text);
     }
     JS_FreePropertyEnum(ctx, names, count);
     return status;

@@ -13,7 +13,10 @@
       Array.isArray(headers) || headers instanceof Map
         ? headers
         : Object.entries(headers);
-    for (const [name, value] of entries) copy[String(name)] = String(value);
+    for (const [name, value] of entries) {
+      // A list sends the header once per item (Set-Cookie needs that).
+      copy[String(name)] = Array.isArray(value) ? value.map(String) : String(value);
+    }
     return copy;
   }
 
