@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from zigttp import build as builder
-from zigttp.contract import program as programs
 
 from . import output
 
@@ -24,7 +23,7 @@ def contract(handler: Path, explain: bool) -> None:
       zigttp contract examples/hello/handler.ts | jq .env
       zigttp contract --explain
     """
-    program = programs.load(builder.locate_handler(handler))
+    program = builder.load_program(handler)
     if explain:
         for line in program.contract.explain():
             output.say(line)

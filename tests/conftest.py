@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from zigttp.toolchain import build, targets
+
+from .tools import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -25,3 +28,28 @@ def build_cache() -> Iterator[Path]:
         patch.setenv("ZIGTTP_CACHE_DIR", str(path))
         build.warm([targets.host()])
         yield path
+
+
+@pytest.fixture
+def tool_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for skopeo and umoci: a private, writable XDG_RUNTIME_DIR."""
+    runtime = tmp_path / "xdg-runtime"
+    runtime.mkdir(mode=0o700)
+    return {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path)}
+
+
+@pytest.fixture
+def run_tool(
+    tool_env: dict[str, str],
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run a real image tool and insist that it succeeds."""
+
+    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+        require_tool(args[0])
+        result = subprocess.run(
+            args, env=tool_env, cwd=cwd, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stderr}"
+        return result
+
+    return run

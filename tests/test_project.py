@@ -29,7 +29,9 @@ def test_slugify(name: str, slug: str) -> None:
 
 
 def git(directory: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(directory), *args], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(directory), *args], check=True, capture_output=True
+    )
 
 
 def test_package_json_name_wins(tmp_path: Path) -> None:
@@ -80,9 +82,25 @@ def test_broken_package_json_is_named(tmp_path: Path) -> None:
 
 def test_git_source_drops_credentials(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q")
-    git(tmp_path, "remote", "add", "origin", "https://bot:s3cret@example.invalid/a/b.git")
-    git(tmp_path, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q",
-        "--allow-empty", "-m", "x")
+    git(
+        tmp_path,
+        "remote",
+        "add",
+        "origin",
+        "https://bot:s3cret@example.invalid/a/b.git",
+    )
+    git(
+        tmp_path,
+        "-c",
+        "user.email=t@t",
+        "-c",
+        "user.name=t",
+        "commit",
+        "-q",
+        "--allow-empty",
+        "-m",
+        "x",
+    )
 
     source = project.git_source(tmp_path)
 

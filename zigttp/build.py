@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from zigttp import project
 from zigttp.contract import program as programs
 from zigttp.contract import source
 from zigttp.contract.program import Program
-from zigttp.errors import UsageError
+from zigttp.errors import SourceError, UsageError
 from zigttp.oci import build as images
 from zigttp.oci.image import Image, Index
 from zigttp.progress import Progress, silent
@@ -39,6 +40,36 @@ def locate_handler(path: Path) -> Path:
     return path
 
 
+def load_program(path: Path) -> Program:
+    """Find and load the handler at `path` (a file, or a folder to search)."""
+    handler = locate_handler(path)
+    with located_from_here(source.project_root(handler)):
+        return programs.load(handler)
+
+
+@contextlib.contextmanager
+def located_from_here(root: Path) -> Iterator[None]:
+    """Show source errors by a path from the current folder, so editors can open it.
+
+    The contract package and the compiler name files relative to the project root
+    (`handler.ts`); a user building `examples/hello` wants `examples/hello/handler.ts`.
+    """
+    try:
+        yield
+    except SourceError as error:
+        shown = shown_path(root / error.path)
+        raise SourceError(shown, error.line, error.column, error.problem) from None
+
+
+def shown_path(path: Path) -> str:
+    """`path` relative to the current folder when it lies below it, else absolute."""
+    absolute = path.absolute()
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
 def build_image(
     path: Path,
     platforms: Sequence[str] = DEFAULT_PLATFORMS,
@@ -48,8 +79,7 @@ def build_image(
 ) -> Built:
     """Prove, compile and pack the handler found at `path` for each platform."""
     wanted = [targets.by_platform(name) for name in platforms]
-    handler = locate_handler(path)
-    program = programs.load(handler)
+    program = load_program(path)
     service = project.service_name(program.root).slug
 
     annotations = image_annotations(program, service)
@@ -59,7 +89,8 @@ def build_image(
 
     built = []
     for target in wanted:
-        binary = toolchain.handler_binary(modules, contract_json, target, progress)
+        with located_from_here(program.root):
+            binary = toolchain.handler_binary(modules, contract_json, target, progress)
         built.append(
             images.image(
                 binary,

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from zigttp import atomic, dirs, dotenv
-from zigttp.contract import program as programs
+from zigttp import atomic, build, dirs, dotenv
 from zigttp.contract.program import Program
 from zigttp.errors import ToolchainError
 from zigttp.progress import Progress, silent
@@ -43,11 +42,12 @@ def compile_for_host(handler: Path, progress: Progress = silent) -> LocalBuild:
             "use `zigttp build` here and run the image on a Linux host"
         )
 
-    program = programs.load(handler)
+    program = build.load_program(handler)
     modules = [(module.name, module.javascript) for module in program.modules]
-    binary = toolchain.handler_binary(
-        modules, program.contract.canonical(), targets.host(), progress
-    )
+    with build.located_from_here(program.root):
+        binary = toolchain.handler_binary(
+            modules, program.contract.canonical(), targets.host(), progress
+        )
 
     path = dirs.cache_dir() / "serve" / hashlib.sha256(binary).hexdigest()[:32]
     path = path / "zigttp-handler"

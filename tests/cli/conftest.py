@@ -17,16 +17,6 @@ EXAMPLES = REPO / "examples"
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def tool_or_skip(name: str) -> str:
-    """The path of a Debian tool; CI (ZIGTTP_TEST_REQUIRE_TOOLS=1) fails without it."""
-    path = shutil.which(name)
-    if path is None:
-        if os.environ.get("ZIGTTP_TEST_REQUIRE_TOOLS"):
-            pytest.fail(f"{name} is required in CI but not installed")
-        pytest.skip(f"{name} is not installed")
-    return path
-
-
 @pytest.fixture
 def run_cli(build_cache: Path) -> RunCli:
     """run_cli(*args, cwd=None, env={}, stdin=None) -> CompletedProcess (text)."""

@@ -29,7 +29,9 @@ def manifest(layout: Path, platform: str | None = None) -> dict[str, Any]:
 
 
 def config(layout: Path, platform: str | None = None) -> dict[str, Any]:
-    return dict(json.loads(blob(layout, manifest(layout, platform)["config"]["digest"])))
+    return dict(
+        json.loads(blob(layout, manifest(layout, platform)["config"]["digest"]))
+    )
 
 
 def unpack_binary(layout: Path, into: Path, platform: str | None = None) -> Path:

@@ -69,7 +69,12 @@ def test_hello_config_carries_entrypoint_port_and_contract_labels(
 
     assert config["architecture"] == "amd64" and config["os"] == "linux"
     assert config["config"]["Entrypoint"] == [
-        "/zigttp-handler", "-q", "-h", "0.0.0.0", "-p", "3000"
+        "/zigttp-handler",
+        "-q",
+        "-h",
+        "0.0.0.0",
+        "-p",
+        "3000",
     ]
     assert config["config"]["ExposedPorts"] == {"3000/tcp": {}}
     labels = config["config"]["Labels"]
@@ -95,7 +100,9 @@ def test_the_binary_refuses_to_start_without_a_contract_env_var(
     assert b"GREETING_NAME" in done.stderr
 
 
-def test_tsx_page_renders_escaped_html(run_cli: RunCli, example, tmp_path: Path) -> None:
+def test_tsx_page_renders_escaped_html(
+    run_cli: RunCli, example, tmp_path: Path
+) -> None:
     project = example("page")
     build(run_cli, project)
     binary = image_files.unpack_binary(project / ".zigttp" / "image", tmp_path)
@@ -109,7 +116,7 @@ def test_tsx_page_renders_escaped_html(run_cli: RunCli, example, tmp_path: Path)
     assert status == 200
     assert b"text/html" in head.lower()
     page = body.decode()
-    assert page.startswith("<!doctype html><html lang=\"en\">")
+    assert page.startswith('<!doctype html><html lang="en">')
     assert "<title>Shipping checklist</title>" in page
     assert "Hello, &lt;script&gt; &amp; welcome." in page
     assert '<li class="done">Write a handler</li>' in page
@@ -152,13 +159,15 @@ AARCH64 = 183
 
 
 def elf_header(binary: bytes) -> dict[str, int]:
-    """Class, endianness, machine and whether any PT_INTERP segment asks for a loader."""
+    """Class, endianness, machine, and whether a loader or dynamic section is asked."""
     assert binary[:4] == b"\x7fELF"
     phoff = int.from_bytes(binary[32:40], "little")
     phentsize = int.from_bytes(binary[54:56], "little")
     phnum = int.from_bytes(binary[56:58], "little")
     types = [
-        int.from_bytes(binary[phoff + i * phentsize : phoff + i * phentsize + 4], "little")
+        int.from_bytes(
+            binary[phoff + i * phentsize : phoff + i * phentsize + 4], "little"
+        )
         for i in range(phnum)
     ]
     return {
@@ -179,8 +188,13 @@ def test_arm64_build_is_a_static_aarch64_elf(
     binary = image_files.unpack_binary(layout, tmp_path)
 
     header = elf_header(binary.read_bytes())
-    assert header == {"class": 2, "endian": 1, "machine": AARCH64, "interp": 0,
-                      "dynamic": 0}
+    assert header == {
+        "class": 2,
+        "endian": 1,
+        "machine": AARCH64,
+        "interp": 0,
+        "dynamic": 0,
+    }
     config = image_files.config(layout)
     assert (config["architecture"], config.get("variant")) == ("arm64", "v8")
 
@@ -208,7 +222,9 @@ def test_two_platforms_make_an_index_with_one_manifest_each(
         assert elf_header(binary.read_bytes())["machine"] == machine
 
 
-def test_tar_format_writes_one_archive(run_cli: RunCli, example, tmp_path: Path) -> None:
+def test_tar_format_writes_one_archive(
+    run_cli: RunCli, example, tmp_path: Path
+) -> None:
     project = example("hello")
     archive = tmp_path / "hello.tar"
     digest = build(run_cli, project, "--format", "tar", "-o", str(archive))

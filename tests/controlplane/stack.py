@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import sqlite3
@@ -18,23 +17,13 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.tools import require_tool
 from zigttp import canonical
 from zigttp.oci import build, layout
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZIGTTP = Path(sys.executable).with_name("zigttp")
 START_SECONDS = 30.0
-
-
-def require_tool(name: str) -> str:
-    """The tool's path; a skip when it is missing, a failure in CI."""
-    found = shutil.which(name)
-    if found is None:
-        message = f"{name} is not installed"
-        if os.environ.get("ZIGTTP_TEST_REQUIRE_TOOLS"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return found
 
 
 def free_port() -> int:

@@ -16,15 +16,13 @@ docker-registry, htpasswd, skopeo or umoci is missing.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.tools import require_tool
 from zigttp.oci import build
 from zigttp.oci.credentials import Credentials
 from zigttp.oci.image import Image
@@ -57,17 +55,6 @@ def small_image(
     )
 
 
-def require_tool(name: str) -> str:
-    """The tool's path; a skip (or in CI a failure) when it is not installed."""
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (CI installs it from Debian)"
-        if os.environ.get("ZIGTTP_TEST_REQUIRE_TOOLS"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
 @pytest.fixture
 def make_image() -> Callable[..., Image]:
     """`small_image` as a fixture, so test modules need not import this file."""
@@ -80,31 +67,6 @@ def no_ambient_credentials(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "no-docker-config"))
     monkeypatch.delenv("ZIGTTP_REGISTRY_USERNAME", raising=False)
     monkeypatch.delenv("ZIGTTP_REGISTRY_PASSWORD", raising=False)
-
-
-@pytest.fixture
-def tool_env(tmp_path: Path) -> dict[str, str]:
-    """Environment for skopeo and umoci: a private, writable XDG_RUNTIME_DIR."""
-    runtime = tmp_path / "xdg-runtime"
-    runtime.mkdir(mode=0o700)
-    return {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "HOME": str(tmp_path)}
-
-
-@pytest.fixture
-def run_tool(
-    tool_env: dict[str, str],
-) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run a real image tool and insist that it succeeds."""
-
-    def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-        require_tool(args[0])
-        result = subprocess.run(
-            args, env=tool_env, cwd=cwd, capture_output=True, text=True, timeout=120
-        )
-        assert result.returncode == 0, f"{' '.join(args)} failed:\n{result.stderr}"
-        return result
-
-    return run
 
 
 @dataclass

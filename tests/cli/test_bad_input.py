@@ -1,0 +1,159 @@
+"""Bad input: one line naming file, line and what to do; exit 1; nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import RunCli
+
+CASES = {
+    "syntax error": (
+        b"export default function handler(r: Request) {\n"
+        b"  return Response.json({ a: 1 }\n}\n",
+        "handler.ts:2:23: syntax error: ",
+    ),
+    "unknown zigttp module": (
+        b'import { x } from "zigttp:nope";\n'
+        b"export default function handler() { return Response.json(x); }\n",
+        'handler.ts:1:19: unknown module "zigttp:nope": the available modules are ',
+    ),
+    "not UTF-8": (
+        b'export default function handler() {\n  return Response.text("caf\xe9");\n}\n',
+        "handler.ts:2:28: not UTF-8 text (byte 0xe9): save it as UTF-8",
+    ),
+    "empty file": (
+        b"",
+        "handler.ts:1:1: empty handler: define function handler(request)",
+    ),
+    "only comments": (
+        b"// nothing here yet\n\n",
+        "handler.ts:1:1: empty handler: define function handler(request)",
+    ),
+    "a package import": (
+        b'import _ from "lodash";\n'
+        b"export default function handler() { return Response.json(1); }\n",
+        'handler.ts:1:15: cannot import "lodash": only zigttp:* modules',
+    ),
+    "a missing relative file": (
+        b'import { a } from "./missing";\n'
+        b"export default function handler() { return Response.json(a); }\n",
+        'handler.ts:1:19: cannot find "./missing" (tried ./missing.ts, ',
+    ),
+    "an engine-level error": (
+        b"export default function handler() {\n  let a = 1;\n  let a = 2;\n"
+        b"  return Response.json(a);\n}\n",
+        "handler.ts:3:",
+    ),
+}
+
+
+COMPILER_ONLY = {"an engine-level error"}
+COMMAND_CASES = [
+    (command, case)
+    for case in sorted(CASES)
+    for command in ("build", "contract")
+    if not (command == "contract" and case in COMPILER_ONLY)
+]
+
+
+@pytest.mark.parametrize(("command", "case"), COMMAND_CASES)
+def test_bad_handler_gives_one_located_line_and_writes_nothing(
+    run_cli: RunCli, tmp_path: Path, case: str, command: str
+) -> None:
+    source, expected = CASES[case]
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "handler.ts").write_bytes(source)
+
+    done = run_cli(command, ".", cwd=project)
+
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = [line for line in done.stderr.splitlines() if "first time only" not in line]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith(expected), lines[0]
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in project.iterdir()) == ["handler.ts"]
+
+
+def test_errors_name_the_file_from_where_the_user_stands(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    project = tmp_path / "apps" / "shop"
+    project.mkdir(parents=True)
+    (project / "handler.ts").write_bytes(CASES["syntax error"][0])
+
+    done = run_cli("build", "apps/shop", cwd=tmp_path)
+
+    assert done.returncode == 1
+    assert done.stderr.startswith("apps/shop/handler.ts:2:23: syntax error: ")
+
+
+def test_no_handler_lists_the_eight_paths_tried(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    done = run_cli("build", str(tmp_path))
+
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1
+    tried = (
+        "handler.ts, handler.tsx, handler.jsx, handler.js, src/handler.ts, "
+        "src/handler.tsx, src/handler.jsx, src/handler.js"
+    )
+    assert f"(tried {tried})" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_build_leaves_the_previous_image_in_place(
+    run_cli: RunCli, example
+) -> None:
+    project = example("hello")
+    good = run_cli("build", str(project))
+    assert good.returncode == 0, good.stderr
+    layout = project / ".zigttp" / "image"
+    before = {p.name: p.read_bytes() for p in layout.rglob("*") if p.is_file()}
+
+    (project / "handler.ts").write_text("export default function handler( {\n")
+    bad = run_cli("build", str(project))
+
+    assert bad.returncode == 1
+    after = {p.name: p.read_bytes() for p in layout.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in (project / ".zigttp").iterdir()) == ["image"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["build", "--platform", "linux/s390x"],
+            "cannot build for platform linux/s390x",
+        ),
+        (["build", "--platform", ","], "--platform needs at least one platform"),
+        (["build", "--format", "zip"], "Invalid value for '--format'"),
+        (["build", "no/such/place"], "no/such/place: no such file or directory"),
+        (["inspect", "nothere"], "nothere: no such image folder or archive"),
+        (["push"], "give a registry reference"),
+        (["nosuchcommand"], "No such command 'nosuchcommand'"),
+    ],
+)
+def test_usage_errors_exit_1_with_one_line(
+    run_cli: RunCli, example, args: list[str], message: str
+) -> None:
+    project = example("hello")
+    done = run_cli(*args, cwd=project)
+
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_source_date_epoch_is_a_usage_error(run_cli: RunCli, example) -> None:
+    done = run_cli(
+        "build", str(example("hello")), env={"SOURCE_DATE_EPOCH": "yesterday"}
+    )
+
+    assert done.returncode == 1
+    assert "SOURCE_DATE_EPOCH='yesterday' is not a whole number" in done.stderr
