@@ -54,6 +54,7 @@ def _prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
             tree=module.tree,
             scopes=Scopes(module.tree.root_node, module.import_targets),
             is_entry=index == 0,
+            import_targets=module.import_targets,
         )
         for index, module in enumerate(modules)
     ]

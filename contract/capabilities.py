@@ -15,7 +15,7 @@ from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
 from .scopes import Binding, outer, unwrap
 from .syntax import Node
-from .values import const_value, static_string, string_prefix
+from .values import const_value, is_string, static_string, string_prefix
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,43 @@ def collect(unit: Unit, findings: Findings) -> None:
         for reference in binding.references:
             _follow(unit, findings, binding, reference)
 
+    _reexports(unit, findings)
     _dynamic_code(unit, findings)
+
+
+def _reexports(unit: Unit, findings: Findings) -> None:
+    """`export { env } from "zigttp:env"`: the importing module's calls are hidden."""
+    for statement in unit.tree.root_node.named_children:
+        source = statement.child_by_field_name("source")
+        if statement.type != "export_statement" or source is None:
+            continue
+        module = unit.import_targets.get(source.start_byte)
+        if module not in TRACKED:
+            continue
+
+        names = list(TRACKED[module])
+        clause = next(
+            (c for c in statement.named_children if c.type == "export_clause"), None
+        )
+        if clause is not None:
+            exported = (
+                specifier.child_by_field_name("name")
+                for specifier in clause.named_children
+            )
+            names = [
+                unit.text(node)
+                for node in exported
+                if node is not None and unit.text(node) in TRACKED[module]
+            ]
+        for name in names:
+            _hidden(
+                unit,
+                findings,
+                module,
+                name,
+                statement,
+                f"{name} re-exported: calls where it is imported cannot be followed",
+            )
 
 
 def _follow(unit: Unit, findings: Findings, binding: Binding, reference: Node) -> None:
@@ -179,7 +215,10 @@ def _fetch(
     else:
         findings.prove(unit, call, "egress", host, f"{name}() of a URL with this host")
 
-    method = _fetch_method(unit, arguments[1] if len(arguments) > 1 else None)
+    # Only a string URL leaves the method to the init; anything else might be a
+    # Request that carries its own method.
+    default = "GET" if arguments and is_string(arguments[0], unit.scopes) else None
+    method = _fetch_method(unit, arguments[1] if len(arguments) > 1 else None, default)
     if method is None:
         findings.undecided(unit, call, "readOnly", f"{name}() with a computed method")
     elif method not in _READ_METHODS:
@@ -195,25 +234,25 @@ def egress_host(unit: Unit, argument: Node) -> str | None:
     return host_of_prefix(prefix) if prefix is not None else None
 
 
-def _fetch_method(unit: Unit, init: Node | None) -> str | None:
-    """GET when there is no init or it sets no method; None when it is not known."""
+def _fetch_method(unit: Unit, init: Node | None, default: str | None) -> str | None:
+    """The method an init object sets, else `default`; None when it is not known."""
     if init is None:
-        return "GET"
+        return default
     literal = const_value(init, unit.scopes)
     if literal is None or literal.type != "object":
         return None
 
-    method = "GET"
+    method = default
     for entry in literal.named_children:
-        if entry.type == "spread_element":
-            return None
         if entry.type == "comment":
             continue
+        if entry.type not in ("pair", "shorthand_property_identifier"):
+            # A spread, a getter or a method could set the method unseen.
+            return None
         key = entry.child_by_field_name("key") if entry.type == "pair" else entry
         if key is None or key.type == "computed_property_name":
             return None
-        key_text = unit.text(key).strip("\"'")
-        if key_text != "method":
+        if unit.text(key).strip("\"'") != "method":
             continue
         value = entry.child_by_field_name("value") if entry.type == "pair" else entry
         found = static_string(value, unit.scopes) if value is not None else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import PROPERTIES, Contract, Fact, Origin, Route
@@ -24,6 +25,7 @@ class Unit:
     tree: Tree
     scopes: Scopes
     is_entry: bool
+    import_targets: Mapping[int, str]  # import source start byte -> target
 
     def origin(self, node: Node) -> Origin:
         line, column = self.source.location(node.start_byte)

@@ -59,6 +59,11 @@ _PASSING_METHODS = frozenset(
     }
 )
 _ARRAY_RESULT_METHODS = frozenset({"map", "flatMap"})
+_RESPONSE_FACTORIES = frozenset({"json", "text", "html", "redirect"})
+# Constructors whose object holds only what they are given.
+_BUILT_INS = frozenset(
+    {"URL", "URLSearchParams", "Request", "Headers", "Map", "Set", "Array", "Error"}
+)
 # Methods that answer with a number or a boolean, whatever they are given.
 _NUMERIC_METHODS = frozenset(
     {
@@ -108,10 +113,11 @@ def collect(
     context = _Context(callers.request_functions(units))
 
     for unit in units:
-        for call, content in _html_sinks(unit):
-            _judge(context, unit, findings, call, content, HTML)
+        for call, content, where in _html_sinks(unit):
+            _judge(context, unit, findings, call, content, HTML, where)
+        _hidden_sinks(context, unit, findings)
     for unit, call, url in fetch_urls:
-        _judge(context, unit, findings, call, url, URL)
+        _judge(context, unit, findings, call, url, URL, "a fetch URL")
 
 
 def _judge(
@@ -121,9 +127,10 @@ def _judge(
     call: Node,
     value: Node,
     sink: str,
+    where: str,
 ) -> None:
+    """Judge what reaches one sink (HTML or URL); `where` names it for people."""
     taint = _taint(context, unit, value, sink, 0)
-    where = "Response.html()" if sink == HTML else "a fetch URL"
     if taint == TAINTED:
         cleaner = "escapeHtml()" if sink == HTML else "encodeURIComponent()"
         findings.violates(
@@ -141,7 +148,7 @@ def _judge(
         )
 
 
-def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node]]:
+def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
     for node in walk(unit.tree.root_node):
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
@@ -157,7 +164,7 @@ def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node]]:
             ):
                 arguments = callers.call_arguments(node)
                 if arguments:
-                    yield node, arguments[0]
+                    yield node, arguments[0], "Response.html()"
         elif node.type == "new_expression":
             constructor = node.child_by_field_name("constructor")
             arguments = callers.call_arguments(node)
@@ -167,7 +174,72 @@ def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node]]:
                 and len(arguments) > 1
                 and _declares_html(unit, arguments[1])
             ):
-                yield node, arguments[0]
+                yield node, arguments[0], "an HTML Response"
+
+
+def _hidden_sinks(context: _Context, unit: Unit, findings: Findings) -> None:
+    """Responses whose kind cannot be read: Response passed around, or `new Response`
+    with headers that are not a literal, given data that is not clean."""
+    for reference in unit.scopes.globals.get("Response", []):
+        used = outer(reference)
+        parent = used.parent
+        if parent is None or parent.type == "new_expression" or _is_typeof(parent):
+            continue
+        member = parent.child_by_field_name("property")
+        call = outer(parent).parent if parent.type == "member_expression" else None
+        if (
+            member is not None
+            and unit.text(member) in _RESPONSE_FACTORIES
+            and call is not None
+            and call.type == "call_expression"
+        ):
+            continue
+        findings.undecided(
+            unit,
+            used,
+            "injectionSafe",
+            "Response used as a value: its HTML is not followed",
+        )
+
+    for node in walk(unit.tree.root_node):
+        if node.type != "new_expression":
+            continue
+        constructor = node.child_by_field_name("constructor")
+        arguments = callers.call_arguments(node)
+        if (
+            constructor is None
+            or not unit.scopes.is_global(constructor, "Response")
+            or len(arguments) < 2
+            or _headers_are_literal(unit, arguments[1])
+        ):
+            continue
+        if _taint(context, unit, arguments[0], HTML, 0) != CLEAN:
+            findings.undecided(
+                unit,
+                node,
+                "injectionSafe",
+                "new Response() with headers that are not a literal",
+            )
+
+
+def _headers_are_literal(unit: Unit, init: Node) -> bool:
+    init = unwrap(init)
+    if init.type != "object":
+        return False
+    for entry in init.named_children:
+        if entry.type == "comment":
+            continue
+        if entry.type != "pair":
+            return False
+        if _key(unit, entry) == "headers":
+            headers = entry.child_by_field_name("value")
+            if headers is None or unwrap(headers).type != "object":
+                return False
+    return True
+
+
+def _is_typeof(node: Node) -> bool:
+    return node.type == "unary_expression" and node.children[0].type == "typeof"
 
 
 def _declares_html(unit: Unit, init: Node) -> bool:
@@ -253,6 +325,16 @@ def _expression(
         return _taint(context, unit, node.child_by_field_name("object"), sink, depth)
     if kind == "call_expression":
         return _call(context, unit, node, sink, depth)
+    if kind == "new_expression":
+        constructor = node.child_by_field_name("constructor")
+        if constructor is None or not any(
+            unit.scopes.is_global(constructor, name) for name in _BUILT_INS
+        ):
+            return UNKNOWN
+        return _worst(
+            _taint(context, unit, argument, sink, depth)
+            for argument in callers.call_arguments(node)
+        )
     if kind in ("object", "array"):
         return _worst(
             _taint(context, unit, child, sink, depth) for child in _values(node)

@@ -8,7 +8,9 @@ enclosing `if`/`case`; when none is visible the route is for every method,
 written `*`. Other tests of the path that pick a branch (`endsWith`,
 `includes`, `match`, a regular expression, a lookup table keyed by the path,
 a comparison with a computed value) make routes dynamic. A path handed to
-another function is not followed: routes dispatched there are not seen.
+another function (other than a lookup such as `table.get(path)` or
+`re.test(path)`, which is dynamic) is not followed: routes dispatched there
+are not seen.
 """
 
 from __future__ import annotations
@@ -23,30 +25,19 @@ ANY_METHOD = "*"
 
 _PATH_FIELDS = frozenset({"path", "url", "pathname"})
 _COMPARISONS = frozenset({"===", "==", "!==", "!="})
-_BRANCHING_METHODS = frozenset(
-    {
-        "endsWith",
-        "includes",
-        "match",
-        "matchAll",
-        "search",
-        "indexOf",
-        "lastIndexOf",
-        "localeCompare",
-    }
+# Calls that look the path up somewhere (`re.test(path)`, `table.get(path)`).
+_LOOKUP_METHODS = frozenset(
+    {"test", "exec", "get", "has", "includes", "indexOf", "find", "some", "match"}
 )
-_REGEX_METHODS = frozenset({"test", "exec"})
 
 
 def router_table(
     unit: Unit, findings: Findings, call: Node, arguments: list[Node]
 ) -> None:
     """Routes of `routerMatch(table, request)`: object keys or {method, path} items."""
-    table = _table(unit, arguments[0] if arguments else None)
+    table, problem = _table(unit, arguments[0] if arguments else None)
     if table is None:
-        findings.dynamic(
-            unit, call, "routes", "routerMatch() with a table that is not a literal"
-        )
+        findings.dynamic(unit, call, "routes", f"routerMatch() with {problem}")
         return
 
     if table.type == "object":
@@ -55,21 +46,35 @@ def router_table(
         _array_table(unit, findings, table)
 
 
-def _table(unit: Unit, argument: Node | None) -> Node | None:
+def _table(unit: Unit, argument: Node | None) -> tuple[Node | None, str]:
+    """The literal route table, or None and why it cannot be read."""
+    not_literal = "a table that is not a literal"
     if argument is None:
-        return None
+        return None, not_literal
     argument = unwrap(argument)
     if argument.type == "identifier":
         binding = unit.scopes.binding(argument)
         if binding is None or not binding.is_plain_const or binding.assignments:
-            return None
-        if any(not _is_table_argument(reference) for reference in binding.references):
-            return None
+            return None, not_literal
+        if _is_exported(binding.node) or any(
+            not _is_table_argument(reference) for reference in binding.references
+        ):
+            return None, "a table other code can change"
 
     table = const_value(argument, unit.scopes)
     if table is None or table.type not in ("object", "array"):
-        return None
-    return table
+        return None, not_literal
+    return table, ""
+
+
+def _is_exported(declared: Node) -> bool:
+    """An exported table can be changed by the modules that import it."""
+    current = declared.parent
+    while current is not None:
+        if current.type == "export_statement":
+            return True
+        current = current.parent
+    return False
 
 
 def _is_table_argument(reference: Node) -> bool:
@@ -262,13 +267,9 @@ def _path_use(unit: Unit, findings: Findings, node: Node) -> None:
         findings.dynamic(unit, parent, "routes", "a table looked up by the path")
         return
 
-    if (
-        parent.type == "arguments"
-        and _called_method(unit, parent.parent) in _REGEX_METHODS
-    ):
-        findings.dynamic(
-            unit, parent, "routes", "the path tested with a regular expression"
-        )
+    method = _called_method(unit, parent.parent) if parent.type == "arguments" else None
+    if method in _LOOKUP_METHODS:
+        findings.dynamic(unit, parent, "routes", f"the path looked up with {method}()")
         return
 
     if parent.type == "binary_expression" and _operator(parent) == "in":
@@ -290,7 +291,9 @@ def _method_call(unit: Unit, findings: Findings, member: Node) -> None:
             )
             return
         _add(unit, findings, call, value, True, "startsWith() on the path")
-    elif name in _BRANCHING_METHODS:
+    else:
+        # endsWith, includes, match, split, toLowerCase...: a branch on what they
+        # give cannot be read as a route.
         findings.dynamic(unit, call, "routes", f"the path tested with {name}()")
 
 

@@ -49,6 +49,20 @@ def string_prefix(node: Node | None, scopes: Scopes) -> str | None:
     return _paired("".join(known))
 
 
+def is_string(node: Node | None, scopes: Scopes) -> bool:
+    """True for expressions that can only give a string: literals, templates, `+`
+    with a string literal among its operands, or a const bound to one of those."""
+    value = const_value(node, scopes)
+    if value is None:
+        return False
+    if value.type in ("string", "template_string"):
+        return True
+    operands = _concatenated(value)
+    return operands is not None and any(
+        is_string(operand, scopes) for operand in operands
+    )
+
+
 class _Unknown:
     """A piece of a string expression whose value is not known."""
 
@@ -84,7 +98,7 @@ def _pieces(
         for operand in operands:
             joined += _pieces(operand, scopes, depth + 1) or [_UNKNOWN]
         return joined
-    if node.type == "identifier":
+    if node.type in ("identifier", "shorthand_property_identifier"):
         binding = scopes.binding(node)
         if binding is None or not binding.is_plain_const or binding.assignments:
             return [_UNKNOWN]

@@ -1,0 +1,1 @@
+export { env as read } from "zigttp:env";

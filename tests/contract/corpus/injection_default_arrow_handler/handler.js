@@ -1,0 +1,1 @@
+export default (req) => Response.html(`<pre>${req.body}</pre>`);
