@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from . import routes
 from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
-from .scopes import Binding, outer, unwrap
-from .syntax import Node
+from .scopes import FUNCTIONS, Binding, outer, unwrap
+from .syntax import Node, walk
 from .values import const_value, is_string, static_string, string_prefix
 
 
@@ -55,6 +55,8 @@ _GLOBAL_NAMES = {
 }
 _GLOBAL_OBJECTS = ("globalThis", "window", "self", "global")
 _READ_METHODS = frozenset({"GET", "HEAD"})
+_TIMERS = ("setTimeout", "setInterval")
+_COMPARISONS = frozenset({"===", "!==", "==", "!=", "instanceof"})
 
 
 def collect(unit: Unit, findings: Findings) -> None:
@@ -317,20 +319,7 @@ def _dynamic_code(unit: Unit, findings: Findings) -> None:
                     "so its calls can be proven",
                 )
 
-    for node in _dynamic_imports(unit.tree.root_node):
-        findings.everything_dynamic(
-            unit, node, "import() loads code the analysis cannot see"
-        )
-    for node in _this_members(unit):
-        name = unit.text(node.child_by_field_name("property") or node)
-        _hidden(
-            unit,
-            findings,
-            _GLOBAL_NAMES[name],
-            name,
-            node,
-            f"this.{name} is not the zigttp import: its calls cannot be followed",
-        )
+    _indirections(unit, findings)
 
 
 def _global_object(unit: Unit, findings: Findings, reference: Node, name: str) -> None:
@@ -367,36 +356,78 @@ def _global_object(unit: Unit, findings: Findings, reference: Node, name: str) -
         )
 
 
-def _dynamic_imports(root: Node) -> list[Node]:
-    found: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
+def _indirections(unit: Unit, findings: Findings) -> None:
+    """import(), `this.fetch`, `x.constructor.constructor` and timers given code."""
+    for node in walk(unit.tree.root_node):
         if node.type == "call_expression":
             function = node.child_by_field_name("function")
             if function is not None and function.type == "import":
-                found.append(node)
-        stack.extend(node.children)
-    return found
+                findings.everything_dynamic(
+                    unit, node, "import() loads code the analysis cannot see"
+                )
+            elif function is not None and _is_timer_given_code(unit, node, function):
+                findings.everything_dynamic(
+                    unit,
+                    node,
+                    "a timer given a string runs code the analysis cannot see",
+                )
+        elif node.type in ("member_expression", "subscript_expression"):
+            _member_indirection(unit, findings, node)
 
 
-def _this_members(unit: Unit) -> list[Node]:
-    found: list[Node] = []
-    stack = [unit.tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "member_expression":
-            target = node.child_by_field_name("object")
-            member = node.child_by_field_name("property")
-            if (
-                target is not None
-                and unwrap(target).type == "this"
-                and member is not None
-                and unit.text(member) in _GLOBAL_NAMES
-            ):
-                found.append(node)
-        stack.extend(node.children)
-    return found
+def _member_indirection(unit: Unit, findings: Findings, node: Node) -> None:
+    target = node.child_by_field_name("object")
+    if target is None:
+        return
+    if node.type == "member_expression":
+        member = node.child_by_field_name("property")
+        name = unit.text(member) if member is not None else None
+    else:
+        name = static_string(node.child_by_field_name("index"), unit.scopes)
+
+    if name in _GLOBAL_NAMES and unwrap(target).type == "this":
+        _hidden(
+            unit,
+            findings,
+            _GLOBAL_NAMES[name],
+            name,
+            node,
+            f"this.{name} is not the zigttp import: its calls cannot be followed",
+        )
+    elif name == "constructor" and _reaches_function_constructor(unit, node):
+        findings.everything_dynamic(
+            unit, node, "a constructor reached this way can run code unseen"
+        )
+
+
+def _reaches_function_constructor(unit: Unit, member: Node) -> bool:
+    """`x.constructor` used other than to read `.name` or compare: maybe Function."""
+    used = outer(member)
+    parent = used.parent
+    if parent is None or _is_typeof(parent):
+        return False
+    if parent.type == "member_expression":
+        property_node = parent.child_by_field_name("property")
+        return property_node is None or unit.text(property_node) != "name"
+    if parent.type == "binary_expression":
+        operator = parent.child_by_field_name("operator")
+        return operator is None or operator.type not in _COMPARISONS
+    return True
+
+
+def _is_timer_given_code(unit: Unit, call: Node, function: Node) -> bool:
+    if not any(unit.scopes.is_global(function, name) for name in _TIMERS):
+        return False
+    arguments = _arguments(call) or []
+    if not arguments:
+        return False
+    first = const_value(arguments[0], unit.scopes)
+    if first is None or first.type in FUNCTIONS:
+        return False
+    if first.type == "identifier":
+        binding = unit.scopes.binding(first)
+        return binding is None or binding.kind != "function"
+    return True
 
 
 def _arguments(call: Node) -> list[Node] | None:
