@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import capabilities, effects, injection, routes
+from . import capabilities, effects, hidden_code, injection, routes
 from .findings import Findings, Unit
 from .model import Contract, Fact, Origin
 from .scopes import Scopes
@@ -69,6 +69,7 @@ def _prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
         virtual.update(module.virtual_modules)
 
         capabilities.collect(unit, findings)
+        hidden_code.collect(unit, findings)
         routes.collect(unit, findings)
         effects.collect(unit, findings)
     injection.collect(units, findings, findings.fetch_urls)

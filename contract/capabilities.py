@@ -3,7 +3,8 @@
 Every reference to an imported zigttp function is followed. A direct call
 with a literal argument proves a value; anything else the analysis cannot
 follow (the function passed around, a computed argument, a computed member
-of a namespace import, eval, globalThis) makes the category dynamic.
+of a namespace import, a re-export) makes the category dynamic; hidden_code
+covers code reached around the imports (eval, globalThis and the like).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from . import routes
 from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
-from .scopes import FUNCTIONS, Binding, outer, unwrap
-from .syntax import Node, walk
+from .scopes import Binding, outer
+from .syntax import Node
 from .values import const_value, is_string, static_string, string_prefix
 
 
@@ -49,14 +50,7 @@ TRACKED: dict[str, dict[str, Tracked]] = {
     },
 }
 
-# Global names that, reached through globalThis or used undeclared, stand for a module.
-_GLOBAL_NAMES = {
-    name: module for module, exports in TRACKED.items() for name in exports
-}
-_GLOBAL_OBJECTS = ("globalThis", "window", "self", "global")
 _READ_METHODS = frozenset({"GET", "HEAD"})
-_TIMERS = ("setTimeout", "setInterval")
-_COMPARISONS = frozenset({"===", "!==", "==", "!=", "instanceof"})
 
 
 def collect(unit: Unit, findings: Findings) -> None:
@@ -69,7 +63,6 @@ def collect(unit: Unit, findings: Findings) -> None:
             _follow(unit, findings, binding, reference)
 
     _reexports(unit, findings)
-    _dynamic_code(unit, findings)
 
 
 def _reexports(unit: Unit, findings: Findings) -> None:
@@ -97,7 +90,7 @@ def _reexports(unit: Unit, findings: Findings) -> None:
                 if node is not None and unit.text(node) in TRACKED[module]
             ]
         for name in names:
-            _hidden(
+            hide(
                 unit,
                 findings,
                 module,
@@ -127,7 +120,7 @@ def _namespace_use(
     """`z.env(...)` and `z["env"](...)` are calls of env; other uses hide the calls."""
     used = outer(reference)
     parent = used.parent
-    if parent is not None and _is_typeof(parent):
+    if parent is not None and is_typeof(parent):
         return
 
     if parent is not None and parent.type == "member_expression":
@@ -155,19 +148,19 @@ def _function_use(
     parent = used.parent
     tracked = TRACKED[module][name]
 
-    if parent is not None and _is_typeof(parent):
+    if parent is not None and is_typeof(parent):
         return
     if (
         parent is None
         or parent.type != "call_expression"
         or parent.child_by_field_name("function") != used
-        or _arguments(parent) is None
+        or arguments_of(parent) is None
     ):
         _escapes(unit, findings, module, name, reference, "")
         return
 
     call = parent
-    arguments = _arguments(call) or []
+    arguments = arguments_of(call) or []
     if tracked.random:
         findings.violates(
             unit, call, "deterministic", f"{name}() returns a new value on every call"
@@ -276,14 +269,15 @@ def _escapes(
     names = [name] if name is not None else list(TRACKED[module])
     what = f"{how} {module}".strip() if name is None else f"{name} used as a value"
     for each in names:
-        _hidden(
+        hide(
             unit, findings, module, each, node, f"{what}: its calls cannot be followed"
         )
 
 
-def _hidden(
+def hide(
     unit: Unit, findings: Findings, module: str, name: str, node: Node, why: str
 ) -> None:
+    """Calls of `name` the analysis cannot see: its category and effects unknown."""
     tracked = TRACKED[module][name]
     if tracked.category is not None:
         findings.dynamic(unit, node, tracked.category, why)
@@ -295,142 +289,8 @@ def _hidden(
         findings.undecided(unit, node, "deterministic", why)
 
 
-def _dynamic_code(unit: Unit, findings: Findings) -> None:
-    """eval, Function, import(), globalThis and undeclared zigttp names."""
-    scopes = unit.scopes
-    for name, references in scopes.globals.items():
-        for reference in references:
-            if name in ("eval", "Function"):
-                if not _is_typeof(outer(reference).parent):
-                    findings.everything_dynamic(
-                        unit, reference, f"{name} runs code the analysis cannot see"
-                    )
-            elif name in _GLOBAL_OBJECTS:
-                _global_object(unit, findings, reference, name)
-            elif name in _GLOBAL_NAMES:
-                module = _GLOBAL_NAMES[name]
-                _hidden(
-                    unit,
-                    findings,
-                    module,
-                    name,
-                    reference,
-                    f'{name} is not imported: import {{ {name} }} from "{module}" '
-                    "so its calls can be proven",
-                )
-
-    _indirections(unit, findings)
-
-
-def _global_object(unit: Unit, findings: Findings, reference: Node, name: str) -> None:
-    used = outer(reference)
-    parent = used.parent
-    if parent is not None and _is_typeof(parent):
-        return
-
-    member: str | None = None
-    if parent is not None and parent.type == "member_expression":
-        property_node = parent.child_by_field_name("property")
-        member = unit.text(property_node) if property_node is not None else None
-    elif parent is not None and parent.type == "subscript_expression":
-        member = static_string(parent.child_by_field_name("index"), unit.scopes)
-    else:
-        parent = None
-
-    if (
-        parent is None
-        or member is None
-        or member in ("eval", "Function", *_GLOBAL_OBJECTS)
-    ):
-        findings.everything_dynamic(
-            unit, reference, f"{name} gives access the analysis cannot follow"
-        )
-    elif member in _GLOBAL_NAMES:
-        _hidden(
-            unit,
-            findings,
-            _GLOBAL_NAMES[member],
-            member,
-            parent,
-            f"{name}.{member} is not the zigttp import: its calls cannot be followed",
-        )
-
-
-def _indirections(unit: Unit, findings: Findings) -> None:
-    """import(), `this.fetch`, `x.constructor.constructor` and timers given code."""
-    for node in walk(unit.tree.root_node):
-        if node.type == "call_expression":
-            function = node.child_by_field_name("function")
-            if function is not None and function.type == "import":
-                findings.everything_dynamic(
-                    unit, node, "import() loads code the analysis cannot see"
-                )
-            elif function is not None and _is_timer_given_code(unit, node, function):
-                findings.everything_dynamic(
-                    unit,
-                    node,
-                    "a timer given a string runs code the analysis cannot see",
-                )
-        elif node.type in ("member_expression", "subscript_expression"):
-            _member_indirection(unit, findings, node)
-
-
-def _member_indirection(unit: Unit, findings: Findings, node: Node) -> None:
-    target = node.child_by_field_name("object")
-    if target is None:
-        return
-    if node.type == "member_expression":
-        member = node.child_by_field_name("property")
-        name = unit.text(member) if member is not None else None
-    else:
-        name = static_string(node.child_by_field_name("index"), unit.scopes)
-
-    if name in _GLOBAL_NAMES and unwrap(target).type == "this":
-        _hidden(
-            unit,
-            findings,
-            _GLOBAL_NAMES[name],
-            name,
-            node,
-            f"this.{name} is not the zigttp import: its calls cannot be followed",
-        )
-    elif name == "constructor" and _reaches_function_constructor(unit, node):
-        findings.everything_dynamic(
-            unit, node, "a constructor reached this way can run code unseen"
-        )
-
-
-def _reaches_function_constructor(unit: Unit, member: Node) -> bool:
-    """`x.constructor` used other than to read `.name` or compare: maybe Function."""
-    used = outer(member)
-    parent = used.parent
-    if parent is None or _is_typeof(parent):
-        return False
-    if parent.type == "member_expression":
-        property_node = parent.child_by_field_name("property")
-        return property_node is None or unit.text(property_node) != "name"
-    if parent.type == "binary_expression":
-        operator = parent.child_by_field_name("operator")
-        return operator is None or operator.type not in _COMPARISONS
-    return True
-
-
-def _is_timer_given_code(unit: Unit, call: Node, function: Node) -> bool:
-    if not any(unit.scopes.is_global(function, name) for name in _TIMERS):
-        return False
-    arguments = _arguments(call) or []
-    if not arguments:
-        return False
-    first = const_value(arguments[0], unit.scopes)
-    if first is None or first.type in FUNCTIONS:
-        return False
-    if first.type == "identifier":
-        binding = unit.scopes.binding(first)
-        return binding is None or binding.kind != "function"
-    return True
-
-
-def _arguments(call: Node) -> list[Node] | None:
+def arguments_of(call: Node) -> list[Node] | None:
+    """A call's arguments; None for a tagged template such as env`NAME`."""
     arguments = call.child_by_field_name("arguments")
     if arguments is None or arguments.type != "arguments":
         return None
@@ -441,7 +301,8 @@ def _spreads(arguments: list[Node]) -> bool:
     return any(argument.type == "spread_element" for argument in arguments)
 
 
-def _is_typeof(node: Node | None) -> bool:
+def is_typeof(node: Node | None) -> bool:
+    """`typeof x` reads no value out of x: it is never a use that hides calls."""
     return (
         node is not None
         and node.type == "unary_expression"
