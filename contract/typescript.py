@@ -225,6 +225,23 @@ def _is_this_parameter(node: Node) -> bool:
     return pattern is not None and pattern.type == "this"
 
 
+def _arrow(rewriter: Rewriter, node: Node) -> str | None:
+    """An arrow whose return type spans lines: JavaScript allows no line break
+    before `=>`, so the type's line breaks move to just after the arrow."""
+    return_type = node.child_by_field_name("return_type")
+    if return_type is None or "\n" not in rewriter.text(return_type):
+        return None
+
+    typescript_only(rewriter, return_type)
+    arrow = next(child for child in node.children if child.type == "=>")
+    text = rewriter.text(return_type)
+    replaced = {
+        return_type.id: " " * len(text.replace("\r", "").replace("\n", "")),
+        arrow.id: "=>" + "\n" * text.count("\n"),
+    }
+    return rewriter.emit_children(node, replaced)
+
+
 def _enum(rewriter: Rewriter, node: Node) -> str:
     typescript_only(rewriter, node)
     return compile_enum(rewriter, node)
@@ -258,6 +275,7 @@ RULES: dict[str, Rule] = {
     "required_parameter": _parameter,
     "optional_parameter": _parameter,
     "formal_parameters": _parameters,
+    "arrow_function": _arrow,
     "enum_declaration": _enum,
     **{kind: _unsupported for kind in UNSUPPORTED},
 }

@@ -128,6 +128,15 @@ ERASED = [
     ),
 ]
 
+# Lines kept, columns not: JavaScript needs `=>` on the line of the parameters.
+MOVED = [
+    pytest.param(
+        "const g = (a: number):\n  string => String(a);",
+        "const g = (a        )          =>\n String(a);",
+        id="arrow-return-type-over-two-lines",
+    ),
+]
+
 ENUMS = [
     pytest.param(
         "enum E { A, B = 5, C }",
@@ -153,7 +162,7 @@ ENUMS = [
 ]
 
 
-@pytest.mark.parametrize(("typescript", "javascript"), ERASED + ENUMS)
+@pytest.mark.parametrize(("typescript", "javascript"), ERASED + MOVED + ENUMS)
 def test_typescript_becomes_javascript_in_place(
     transform: Transform, typescript: str, javascript: str
 ) -> None:
