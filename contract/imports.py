@@ -23,7 +23,7 @@ def rules(plan: Plan, specifiers: Mapping[int, str]) -> dict[str, Rule]:
         _refuse_unsupported(rewriter, node)
         if node.start_byte in plan.dropped:
             _check_types_allowed(rewriter, node)
-            return rewriter.blank(node)
+            return rewriter.blank_statement(node)
 
         source = node.child_by_field_name("source")
         replaced: dict[int, str] = {}

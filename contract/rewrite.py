@@ -80,6 +80,15 @@ class Rewriter:
         """The node's text turned into spaces, its line breaks kept."""
         return blank(self.text(node))
 
+    def blank_statement(self, node: Node) -> str:
+        """A whole statement erased; it starts with `;` when the one before it
+        ends without one, so the next line never continues that statement
+        (`a = b` / erased interface / `(c)()` must not become `a = b(c)()`)."""
+        text = self.blank(node)
+        if text and text[0] == " " and _continues(node.prev_sibling):
+            return ";" + text[1:]
+        return text
+
     def blank_span(self, start: int, end: int) -> str:
         """Source text between two offsets turned into spaces, line breaks kept."""
         return blank(self.slice(start, end))
@@ -91,6 +100,49 @@ class Rewriter:
     def _has_work(self, node: Node) -> bool:
         index = bisect_left(self._starts, node.start_byte)
         return index < len(self._starts) and self._starts[index] < node.end_byte
+
+
+# Statements that end with a block: the next line never continues them.
+_BLOCK_ENDED = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "abstract_class_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "ambient_declaration",
+        "internal_module",
+        "module",
+        "if_statement",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "try_statement",
+        "switch_statement",
+        "statement_block",
+        "class_static_block",
+        "method_definition",
+        "comment",
+    }
+)
+
+
+def _continues(previous: Node | None) -> bool:
+    """Could the code after `previous` be read as part of it, once types are gone?"""
+    while previous is not None and previous.type == "comment":
+        previous = previous.prev_sibling
+    if previous is None or previous.type in _BLOCK_ENDED or previous.type in (";", "{"):
+        return False
+    if previous.type == "export_statement":
+        declaration = previous.child_by_field_name("declaration")
+        if declaration is not None and declaration.type in _BLOCK_ENDED:
+            return False
+    last = previous
+    while last.children:
+        last = last.children[-1]
+    return last.type != ";"
 
 
 def blank(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .enums import compile_enum
-from .rewrite import Rewriter, Rule
+from .rewrite import Rewriter, Rule, blank
 from .syntax import Node
 
 # Nodes that are nothing but types: erased whole wherever they stand.
@@ -68,6 +68,11 @@ TYPE_EXPRESSIONS = frozenset(
 # Everything the analysis and the import elision treat as type context.
 TYPE_CONTEXT = TYPE_DECLARATIONS | TYPE_CLAUSES | TYPE_EXPRESSIONS
 
+# Class members that are only types.
+_MEMBERS = frozenset(
+    {"abstract_method_signature", "method_signature", "index_signature"}
+)
+
 _DESCRIPTIONS = {
     "type_annotation": "a type annotation",
     "type_arguments": "type arguments",
@@ -125,6 +130,8 @@ def typescript_only(rewriter: Rewriter, node: Node, what: str | None = None) -> 
 
 def _erase(rewriter: Rewriter, node: Node) -> str:
     typescript_only(rewriter, node)
+    if node.type in TYPE_DECLARATIONS or node.type in _MEMBERS:
+        return rewriter.blank_statement(node)
     return rewriter.blank(node)
 
 
@@ -142,9 +149,18 @@ def _non_null(rewriter: Rewriter, node: Node) -> str:
 
 
 def _type_assertion(rewriter: Rewriter, node: Node) -> str:
-    """`<T>value`: blank the type, keep the value."""
+    """`<T>value`: blank the type, keep the value.
+
+    When a line break separates them, the value is wrapped in parentheses
+    instead, so `return <T>` followed by the value on the next line still
+    returns the value rather than ending at the line break.
+    """
     typescript_only(rewriter, node)
-    return rewriter.emit_children(node)
+    cast, value = node.children[0], node.children[-1]
+    between = rewriter.slice(cast.start_byte, value.start_byte)
+    if "\n" not in between:
+        return rewriter.emit_children(node)
+    return "(" + blank(between)[1:] + rewriter.emit(value) + ")"
 
 
 def _abstract_class(rewriter: Rewriter, node: Node) -> str:
@@ -161,7 +177,7 @@ def _field(rewriter: Rewriter, node: Node) -> str | None:
         )
     if kinds & {"declare", "abstract"}:
         typescript_only(rewriter, node, "a declared or abstract field")
-        return rewriter.blank(node)
+        return rewriter.blank_statement(node)
 
     marks = kinds & {"readonly", "?", "!"}
     if not marks:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -126,10 +129,26 @@ ERASED = [
     pytest.param(
         "let q = a?.b ?? c;", "let q = a?.b ?? c;", id="plain-javascript-untouched"
     ),
+    pytest.param(
+        "const a = b\ninterface A {}\n(c)()",
+        "const a = b\n;             \n(c)()",
+        id="erased-statement-keeps-asi",
+    ),
+    pytest.param(
+        "let x = y;\ntype T = 1\ndeclare const z: T\n[1].map(f)",
+        "let x = y;\n          \n;                 \n[1].map(f)",
+        id="erased-statements-after-a-semicolon",
+    ),
 ]
 
-# Lines kept, columns not: JavaScript needs `=>` on the line of the parameters.
+# Lines kept, columns not: JavaScript needs `=>` on the line of the parameters,
+# and a value cast with `<T>` on the line after `return` needs parentheses.
 MOVED = [
+    pytest.param(
+        "function r() {\n  return <number>\n    value;\n}",
+        "function r() {\n  return (       \n    value);\n}",
+        id="angle-cast-before-a-line-break",
+    ),
     pytest.param(
         "const g = (a: number):\n  string => String(a);",
         "const g = (a        )          =>\n String(a);",
@@ -193,3 +212,21 @@ def test_crlf_line_ends_survive_erasure(transform: Transform) -> None:
     output = transform("interface A {\r\n  x: number;\r\n}\r\nlet a: A;\r\n", "lib.ts")
 
     assert output == "             \r\n            \r\n \r\nlet a   ;\r\n"
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed to check the output")
+@pytest.mark.parametrize(("typescript", "javascript"), ERASED + MOVED + ENUMS)
+def test_output_is_valid_javascript(
+    typescript: str, javascript: str, tmp_path: Path
+) -> None:
+    module = tmp_path / "module.mjs"
+    module.write_text(javascript, encoding="utf-8")
+
+    checked = subprocess.run(
+        [str(NODE), "--check", str(module)], capture_output=True, text=True
+    )
+
+    assert checked.returncode == 0, checked.stderr
