@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from runtime import handlers
+from tests.runtime import handlers
 
 from zigttp.toolchain import build, runtime, targets
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from runtime import handlers
+from tests.runtime import handlers
 
 from zigttp.toolchain import targets
 
