@@ -82,9 +82,16 @@ def wrk(port: int, threads: int, connections: int, seconds: int) -> float | None
     if shutil.which("wrk") is None:
         return None
     done = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
-         f"http://127.0.0.1:{port}/"],
-        capture_output=True, text=True, check=False,
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            f"http://127.0.0.1:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     found = re.search(r"Requests/sec:\s+([\d.]+)", done.stdout)
     return round(float(found.group(1))) if found else None

@@ -88,7 +88,11 @@ def warm_rebuild(work: Path) -> dict[str, Any]:
         started = time.perf_counter()
         zigttp("build", str(project))
         times.append(time.perf_counter() - started)
-    return {"seconds": round(min(times), 3), "runs": len(times), "includes": "CLI start"}
+    return {
+        "seconds": round(min(times), 3),
+        "runs": len(times),
+        "includes": "CLI start",
+    }
 
 
 def image_sizes(work: Path) -> dict[str, Any]:
@@ -96,7 +100,9 @@ def image_sizes(work: Path) -> dict[str, Any]:
     sizes: dict[str, Any] = {}
     for compression in ("gzip", "zstd"):
         out = work / f"image-{compression}"
-        zigttp("build", str(work / "hello"), "-o", str(out), "--compression", compression)
+        zigttp(
+            "build", str(work / "hello"), "-o", str(out), "--compression", compression
+        )
         sizes[compression] = measure.layer_sizes(out)
 
     peer = peers.reference_binary()
@@ -122,7 +128,9 @@ def serving(work: Path, seconds: int) -> dict[str, Any]:
     if node is not None:
         servers["node"] = node
 
-    results = {name: measure.server(server, seconds) for name, server in servers.items()}
+    results = {
+        name: measure.server(server, seconds) for name, server in servers.items()
+    }
     return {"servers": results, "ratios": measure.ratios(results)}
 
 
@@ -134,7 +142,7 @@ def build_binary(handler: Path) -> Path:
 
 
 def push(work: Path) -> dict[str, Any]:
-    """Push of examples/hello to a local registry beside `skopeo copy`, and a re-push."""
+    """examples/hello pushed to a local registry, beside `skopeo copy`; a re-push."""
     import registry_bench
 
     return registry_bench.run(work / "image-gzip", work)

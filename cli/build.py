@@ -1,4 +1,4 @@
-"""`zigttp build`: the offline build of a handler into an OCI image layout or tarball."""
+"""`zigttp build`: the offline build of a handler into an OCI layout or archive."""
 
 from __future__ import annotations
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 import click
 
-from zigttp.oci import inspect as inspection
 from zigttp.errors import UsageError
+from zigttp.oci import inspect as inspection
 from zigttp.oci import layout, registry, tarball
 from zigttp.oci.image import Image, Index
 

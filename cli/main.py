@@ -1,4 +1,4 @@
-"""The `zigttp` command: the one place that turns errors into messages and exit codes."""
+"""The `zigttp` command: the one place that turns errors into exit codes."""
 
 from __future__ import annotations
 

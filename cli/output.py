@@ -1,4 +1,4 @@
-"""Everything the CLI shows people: short lines and progress on stderr, colour on a TTY."""
+"""What the CLI shows people: short lines and progress on stderr, colour on a TTY."""
 
 from __future__ import annotations
 

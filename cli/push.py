@@ -45,7 +45,9 @@ def parse_size(text: str) -> int:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="PEM file of CAs to trust for the registry's TLS certificate.",
 )
-@click.option("--chunk-size", default="8M", show_default=True, help="Upload chunk size.")
+@click.option(
+    "--chunk-size", default="8M", show_default=True, help="Upload chunk size."
+)
 @click.option(
     "--concurrency", default=3, show_default=True, help="Blobs uploaded at once."
 )
@@ -67,7 +69,7 @@ def push(
     \b
     Examples:
       zigttp build && zigttp push localhost:5000/team/hello:1
-      printf '%s\\n' "$PASS" | zigttp push -u ci --password-stdin img.tar reg.example/app:2
+      printf '%s\\n' "$PASS" | zigttp push -u ci --password-stdin x.tar reg.test/a:2
     """
     source, ref = split_arguments(arguments)
     if concurrency < 1:
@@ -102,7 +104,9 @@ def split_arguments(arguments: tuple[str, ...]) -> tuple[Path, str]:
         return DEFAULT_IMAGE, arguments[0]
     if len(arguments) == 2:
         return Path(arguments[0]), arguments[1]
-    raise UsageError("give a registry reference, optionally after the image: [IMAGE] REF")
+    raise UsageError(
+        "give a registry reference, optionally after the image: [IMAGE] REF"
+    )
 
 
 def load(source: Path) -> Image | Index:

@@ -18,11 +18,15 @@ WATCH_INTERVAL_SECONDS = 0.3
 
 @click.command()
 @click.argument("handler", type=click.Path(path_type=Path), default=".")
-@click.option("-p", "--port", default=8080, show_default=True, help="Port to listen on.")
+@click.option(
+    "-p", "--port", default=8080, show_default=True, help="Port to listen on."
+)
 @click.option(
     "-h", "--host", default="127.0.0.1", show_default=True, help="Address to bind."
 )
-@click.option("--watch", is_flag=True, help="Rebuild and restart when a source changes.")
+@click.option(
+    "--watch", is_flag=True, help="Rebuild and restart when a source changes."
+)
 def serve(handler: Path, port: int, host: str, watch: bool) -> None:
     """Run HANDLER (a file, or a folder to search) with the runtime that deploy ships.
 

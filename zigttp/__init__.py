@@ -1,4 +1,4 @@
-"""zigttp: a TypeScript HTTP handler in, a static binary in a reproducible OCI image out."""
+"""zigttp: a TypeScript HTTP handler in; a static binary in an OCI image out."""
 
 from __future__ import annotations
 

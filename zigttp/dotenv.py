@@ -23,7 +23,9 @@ def load(path: Path) -> dict[str, str]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise DotenvError(str(path), line, "not UTF-8 text: save it as UTF-8") from error
+        raise DotenvError(
+            str(path), line, "not UTF-8 text: save it as UTF-8"
+        ) from error
 
     return parse(text, str(path))
 
@@ -65,7 +67,9 @@ def unquote(value: str, name: str, number: int) -> str:
 
     quote = value[0]
     if len(value) < 2 or value[-1] != quote:
-        raise DotenvError(name, number, f"the value opens a {quote} quote it never closes")
+        raise DotenvError(
+            name, number, f"the value opens a {quote} quote it never closes"
+        )
     return value[1:-1]
 
 

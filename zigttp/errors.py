@@ -13,8 +13,14 @@
     ├── TransportError              no response: refused, reset, timed out
     ├── RegistryError               a registry answered with an error status
     │   └── RegistryAuthError       401/403 from the registry or its token server
-    └── ControlPlaneError           the control plane answered with an error status
-        └── SignInRequired          no usable credentials
+    ├── ControlPlaneError           the control plane answered with an error status
+    │   └── SignInRequired          no usable credentials
+    └── DeployStopped               a deploy that stopped on purpose, with its own exit
+        ├── DriftDetected           exit 2: scope, region, plan or env changed
+        ├── ReadyTimeout            exit 3: released, but not ready in time
+        ├── ServiceFailed           exit 4: the service failed to start
+        ├── ReviewRequired          exit 5: a person must approve the plan
+        └── Interrupted             exit 130: Ctrl-C, saying what did happen
 
 Library code raises these and never prints or exits; the CLI turns them into a
 one-line message on stderr and the exit code the class carries.
@@ -165,3 +171,85 @@ class SignInRequired(ControlPlaneError):
         super().__init__("sign in", 401, "unauthorized", detail)
         self.message = detail
         self.args = (detail,)
+
+
+class DeployStopped(ZigttpError):
+    """A deploy that stopped on purpose; each kind has its own exit code."""
+
+
+class DriftDetected(DeployStopped):
+    """The service's binding changed since the last deploy; nothing was touched."""
+
+    exit_code = 2
+
+    def __init__(self, service: str, changes: Sequence[str]) -> None:
+        self.service = service
+        self.changes = list(changes)
+        listed = "; ".join(self.changes)
+        super().__init__(
+            f"{service} drifted since its last deploy ({listed}); nothing was "
+            "changed: re-run with `zigttp deploy --confirm` to proceed "
+            "(the old service is kept)"
+        )
+
+
+class ReadyTimeout(DeployStopped):
+    """The release was accepted but the service did not report ready in time."""
+
+    exit_code = 3
+
+    def __init__(self, url: str, seconds: float, last_seen: str) -> None:
+        self.url = url
+        self.seconds = seconds
+        self.last_seen = last_seen
+        super().__init__(
+            f"{url} did not report ready within {seconds:.0f} s (last seen: "
+            f"{last_seen}); the release was made and the state saved: check the "
+            "URL later, or re-run `zigttp deploy`"
+        )
+
+
+class ServiceFailed(DeployStopped):
+    """The service reported that it failed to start; carries its last log lines."""
+
+    exit_code = 4
+
+    def __init__(self, url: str, reason: str, log_tail: Sequence[str]) -> None:
+        self.url = url
+        self.reason = reason
+        self.log_tail = list(log_tail)
+        message = f"{url} failed to start: {reason or 'no reason given'}"
+        if self.log_tail:
+            shown = "\n".join(f"  | {line}" for line in self.log_tail)
+            message += f"\nlast log lines:\n{shown}"
+        super().__init__(message)
+
+
+class ReviewRequired(DeployStopped):
+    """The contract adds capabilities that a person must approve before deploying."""
+
+    exit_code = 5
+
+    def __init__(
+        self,
+        plan_id: str,
+        review_url: str,
+        covered: Sequence[str],
+        uncovered: Sequence[str],
+    ) -> None:
+        self.plan_id = plan_id
+        self.review_url = review_url
+        self.covered = list(covered)
+        self.uncovered = list(uncovered)
+        super().__init__(
+            f"plan {plan_id} needs approval ({len(self.uncovered)} "
+            f"capabilit{'y' if len(self.uncovered) == 1 else 'ies'}): review it at "
+            f"{review_url} or with `zigttp review {plan_id}`, then re-run "
+            "`zigttp deploy`"
+        )
+
+
+class Interrupted(DeployStopped):
+    """Ctrl-C during a deploy; the message says what did and did not happen."""
+
+    exit_code = 130
