@@ -1,0 +1,1 @@
+"""Handler source to static binary: zig, the engine, the runtime, the payload."""

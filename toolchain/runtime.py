@@ -5,7 +5,6 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,13 +77,12 @@ class _Build:
         self.done = 0
         self.progress = progress
         self.label = f"building runtime for {target.triple} (first time only)"
-        self._lock = threading.Lock()
         self.progress(Step(self.label, 0, total))
 
     def step_done(self) -> None:
-        with self._lock:
-            self.done = min(self.done + 1, self.total)
-            self.progress(Step(self.label, self.done, self.total))
+        """Count one finished step; called on the caller's thread only."""
+        self.done = min(self.done + 1, self.total)
+        self.progress(Step(self.label, self.done, self.total))
 
     def run_all(self, jobs: Sequence[Callable[[], None]]) -> None:
         workers = max(1, min(len(jobs), os.cpu_count() or 1))

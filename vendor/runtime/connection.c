@@ -21,11 +21,11 @@ enum { READ_OK = 1, READ_CLOSED = 0, READ_TIMEOUT = -1, READ_FAILED = -2 };
 
 static int read_some(Connection *connection)
 {
-    if (connection->in.len >= MAX_BUFFERED || !buffer_reserve(&connection->in, READ_CHUNK))
+    Buffer *in = &connection->in;
+    if (in->len >= MAX_BUFFERED || !buffer_reserve(in, READ_CHUNK))
         return READ_FAILED;
 
     for (;;) {
-        Buffer *in = &connection->in;
         ssize_t got = recv(connection->fd, in->data + in->len, in->cap - in->len, 0);
         if (got > 0) {
             in->len += (size_t)got;
@@ -110,10 +110,9 @@ static bool read_more(Connection *connection, int64_t deadline)
 static long read_head(Connection *connection, HttpRequest *request)
 {
     int64_t deadline = 0;
+    Buffer *in = &connection->in;
     for (;;) {
-        long parsed = connection->in.len
-                          ? http_parse_head(connection->in.data, connection->in.len, request)
-                          : 0;
+        long parsed = in->len ? http_parse_head(in->data, in->len, request) : 0;
         if (parsed > 0)
             return parsed;
         if (parsed < 0) {
@@ -121,7 +120,7 @@ static long read_head(Connection *connection, HttpRequest *request)
             return 0;
         }
 
-        if (connection->in.len == 0) {
+        if (in->len == 0) {
             if (!await_request(connection))
                 return 0;
             continue;
@@ -165,8 +164,9 @@ static size_t read_body(Connection *connection, HttpRequest *request, long head_
         if (!send_continue(connection, request))
             return 0;
         for (;;) {
-            long fed = http_chunked_feed(&decoder, connection->in.data + at,
-                                         connection->in.len - at, &connection->body, &done);
+            Buffer *in = &connection->in;
+            long fed = http_chunked_feed(&decoder, in->data + at, in->len - at,
+                                         &connection->body, &done);
             if (fed < 0) {
                 refuse(connection, (int)-fed);
                 return 0;

@@ -228,7 +228,8 @@ static int answer_exception(Engine *engine, const HttpRequest *request,
     if (engine->timed_out) {
         JS_FreeValue(engine->context, JS_GetException(engine->context));
         char what[128];
-        snprintf(what, sizeof what, "the handler ran longer than %g s and was interrupted",
+        snprintf(what, sizeof what,
+                 "the handler ran longer than %g s and was interrupted",
                  (double)engine->app->handler_timeout_ns / 1e9);
         log_failure(request, what, NULL);
         response->status = 504;
@@ -255,8 +256,9 @@ int engine_handle(Engine *engine, const HttpRequest *request, HttpResponse *resp
 
     JSValue argument = js_request_new(engine, request);
     JSValue result = JS_EXCEPTION;
+    JSValueConst arguments[] = {argument};
     if (!JS_IsException(argument))
-        result = JS_Call(ctx, engine->handler, JS_UNDEFINED, 1, (JSValueConst *)&argument);
+        result = JS_Call(ctx, engine->handler, JS_UNDEFINED, 1, arguments);
     JS_FreeValue(ctx, argument);
     result = settle(engine, result);
     engine->deadline_ns = 0;

@@ -172,7 +172,9 @@ static long apply_headers(HttpRequest *request)
             if (status)
                 return status;
         } else if (equals_ignoring_case(name, name_len, "transfer-encoding")) {
-            if (chunked || !equals_ignoring_case(header->value, header->value_len, "chunked"))
+            bool is_chunked =
+                equals_ignoring_case(header->value, header->value_len, "chunked");
+            if (chunked || !is_chunked)
                 return -501;
             chunked = true;
         } else if (equals_ignoring_case(name, name_len, "connection")) {
@@ -210,8 +212,8 @@ long http_parse_head(char *data, size_t len, HttpRequest *request)
 
     char *line = data + start;
     size_t left = len - start;
-    char *line_end = memchr(line, '\n', left < HTTP_MAX_REQUEST_LINE + 2 ? left
-                                                                         : HTTP_MAX_REQUEST_LINE + 2);
+    size_t line_room = HTTP_MAX_REQUEST_LINE + 2;
+    char *line_end = memchr(line, '\n', left < line_room ? left : line_room);
     if (!line_end)
         return left > HTTP_MAX_REQUEST_LINE ? -414 : 0;
     if ((size_t)(line_end - line) > HTTP_MAX_REQUEST_LINE + 1)

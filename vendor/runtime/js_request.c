@@ -138,7 +138,8 @@ JSValue js_request_new(Engine *engine, const HttpRequest *request)
     JS_DefinePropertyValue(ctx, object, prelude->path,
                            JS_NewStringLen(ctx, request->target, request->path_len),
                            ALL_FLAGS);
-    JS_DefinePropertyValue(ctx, object, prelude->query, new_query(ctx, request), ALL_FLAGS);
+    JS_DefinePropertyValue(ctx, object, prelude->query, new_query(ctx, request),
+                           ALL_FLAGS);
     JS_DefinePropertyValue(ctx, object, prelude->headers, new_headers(engine, request),
                            ALL_FLAGS);
     JSValue body = request->body_kind == HTTP_BODY_NONE

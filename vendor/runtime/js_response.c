@@ -147,7 +147,8 @@ int js_response_write(Engine *engine, JSValueConst value, HttpResponse *response
     JSContext *ctx = engine->context;
     const Prelude *prelude = &engine->prelude;
 
-    if (!JS_IsObject(value) || JS_IsInstanceOf(ctx, value, prelude->response_class) != 1) {
+    if (!JS_IsObject(value) ||
+        JS_IsInstanceOf(ctx, value, prelude->response_class) != 1) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         buffer_printf(problem, "it returned %s, not a Response", type_name(ctx, value));
         return -1;

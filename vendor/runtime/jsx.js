@@ -31,11 +31,15 @@
     return props.children;
   }
 
+  function cssName(name) {
+    return name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+  }
+
   function styleText(style) {
     if (typeof style !== "object") return String(style);
     return Object.entries(style)
       .filter(([, value]) => value != null && value !== false)
-      .map(([name, value]) => `${name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase())}:${value}`)
+      .map(([name, value]) => `${cssName(name)}:${value}`)
       .join(";");
   }
 
@@ -68,7 +72,8 @@
     const open = `<${tag}${attributes(props)}>`;
     if (VOID_ELEMENTS.has(tag)) return open;
     const inner = props.dangerouslySetInnerHTML;
-    const content = inner && inner.__html != null ? String(inner.__html) : render(props.children);
+    const raw = inner && inner.__html != null;
+    const content = raw ? String(inner.__html) : render(props.children);
     return `${open}${content}</${tag}>`;
   }
 

@@ -82,7 +82,8 @@ static int init_virtual_module(JSContext *ctx, JSModuleDef *module)
     JS_FreeCString(ctx, name);
     if (!virtual)
         return -1;
-    return JS_SetModuleExportList(ctx, module, virtual->functions, virtual->function_count);
+    return JS_SetModuleExportList(ctx, module, virtual->functions,
+                                  virtual->function_count);
 }
 
 static JSModuleDef *load_virtual(JSContext *ctx, const char *name)

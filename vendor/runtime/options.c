@@ -89,7 +89,8 @@ int options_parse(int argc, char **argv, Options *options, char *error, size_t s
         } else if (is_flag(arg, "--handler-timeout")) {
             value = flag_value(argc, argv, &i, "--handler-timeout");
             if (!value || parse_seconds(value, &options->handler_timeout) != 0) {
-                snprintf(error, size, "--handler-timeout needs a positive number of seconds");
+                snprintf(error, size,
+                         "--handler-timeout needs a positive number of seconds");
                 return -1;
             }
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {

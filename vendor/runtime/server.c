@@ -183,7 +183,9 @@ static void drain(Server *server)
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += SERVER_DRAIN_SECONDS;
     while (server->active > 0) {
-        if (pthread_cond_timedwait(&server->drained, &server->lock, &deadline) == ETIMEDOUT)
+        int waited =
+            pthread_cond_timedwait(&server->drained, &server->lock, &deadline);
+        if (waited == ETIMEDOUT)
             break;
     }
     if (server->active > 0)
