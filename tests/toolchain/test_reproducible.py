@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.runtime import handlers
 
+from tests.runtime import handlers
 from zigttp.toolchain import build, runtime, targets
 
 MODULES = [

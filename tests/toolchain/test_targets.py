@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.runtime import handlers
 
+from tests.runtime import handlers
 from zigttp.toolchain import targets
 
 HELLO = "export default (req) => Response.json({ arch: 'any', path: req.path });"
