@@ -10,6 +10,7 @@ from zigttp import build as builder
 from zigttp.errors import DigestMismatch, UsageError
 from zigttp.oci import diff, layout, tarball
 from zigttp.oci.image import Image, Index
+from zigttp.oci.layer import Compression
 
 from . import output
 
@@ -64,7 +65,7 @@ def build(
     platform: str,
     output_path: Path | None,
     form: str,
-    compression: str,
+    compression: Compression,
     expect_digest: str | None,
 ) -> None:
     """Build the handler in DIRECTORY into an OCI image; print its digest.

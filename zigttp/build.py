@@ -15,6 +15,7 @@ from zigttp.contract.program import Program
 from zigttp.errors import SourceError, UsageError
 from zigttp.oci import build as images
 from zigttp.oci.image import Image, Index
+from zigttp.oci.layer import Compression
 from zigttp.progress import Progress, silent
 from zigttp.toolchain import build as toolchain
 from zigttp.toolchain import targets
@@ -73,7 +74,7 @@ def shown_path(path: Path) -> str:
 def build_image(
     path: Path,
     platforms: Sequence[str] = DEFAULT_PLATFORMS,
-    compression: str = "gzip",
+    compression: Compression = "gzip",
     epoch: int | None = None,
     progress: Progress = silent,
 ) -> Built:
