@@ -8,14 +8,21 @@ from pathlib import Path
 
 import click
 
+from zigttp import dirs
 from zigttp.errors import UsageError
 from zigttp.oci import layout, registry, tarball
 from zigttp.oci.credentials import Credentials
 from zigttp.oci.image import Image, Index
+from zigttp.oci.known_blobs import KnownBlobs
 
 from . import output
 
 DEFAULT_IMAGE = Path(".zigttp") / "image"
+
+
+def known_blobs_path() -> Path:
+    """Where pushes remember which repositories hold which blobs, for mounts."""
+    return dirs.cache_dir() / "known-blobs.json"
 SIZE_SUFFIXES = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
 
@@ -77,6 +84,7 @@ def push(
 
     image = load(source)
     auth = read_credentials(username, password_stdin)
+    known = KnownBlobs.load(known_blobs_path())
     started = time.monotonic()
     result = registry.push(
         image,
@@ -87,12 +95,14 @@ def push(
         ca_bundle=ca_bundle,
         concurrency=concurrency,
         chunk_size=parse_size(chunk_size),
+        known=known,
     )
+    known.save(known_blobs_path())
 
     elapsed = time.monotonic() - started
     uploaded = sum(blob.size for blob in result.blobs if blob.outcome == "uploaded")
     output.say(
-        f"pushed {result.reference}: {result.count('uploaded')} uploaded "
+        f"pushed {ref}: {result.count('uploaded')} uploaded "
         f"({output.human_size(uploaded)}), {result.count('mounted')} mounted, "
         f"{result.count('skipped')} skipped in {elapsed:.2f}s"
     )

@@ -33,6 +33,7 @@ from zigttp.oci.descriptor import (
 )
 from zigttp.oci.digest import Digest
 from zigttp.oci.image import Image, Index, load
+from zigttp.oci.known_blobs import KnownBlobs
 from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
 from zigttp.oci.transport import DEFAULT_TIMEOUT, Session
@@ -57,28 +58,6 @@ class PushResult:
 
     def count(self, outcome: str) -> int:
         return sum(1 for blob in self.blobs if blob.outcome == outcome)
-
-
-class KnownBlobs:
-    """Which repositories of which registry hold a blob, as learned in this run.
-
-    A blob pushed to one repository can then be mounted into the next instead of
-    uploaded again. Thread-safe; the module keeps one for the whole process.
-    """
-
-    def __init__(self) -> None:
-        self._where: dict[tuple[str, Digest], list[str]] = {}
-        self._lock = threading.Lock()
-
-    def add(self, registry: str, digest: Digest, repository: str) -> None:
-        with self._lock:
-            places = self._where.setdefault((registry, digest), [])
-            if repository not in places:
-                places.append(repository)
-
-    def sources(self, registry: str, digest: Digest) -> list[str]:
-        with self._lock:
-            return list(self._where.get((registry, digest), []))
 
 
 KNOWN = KnownBlobs()

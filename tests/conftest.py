@@ -1,16 +1,28 @@
-"""Fixtures every test folder may use: one zigttp build cache for the session."""
+"""Fixtures every test folder may use.
+
+    build_cache      ZIGTTP_CACHE_DIR for the session, host runtime built once
+    tool_env         environment for skopeo and umoci (private XDG_RUNTIME_DIR)
+    run_tool         run a Debian image tool and insist that it succeeds
+    open_registry    the real docker-registry on 127.0.0.1, anonymous
+    basic_registry   the same behind htpasswd Basic auth (user "bob")
+    token_registry   the same behind token auth from a local ES256 token server:
+                     "alice" may pull and push everywhere, "reader" only pull
+"""
 
 from __future__ import annotations
 
 import os
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from zigttp.oci.credentials import Credentials
 from zigttp.toolchain import build, targets
 
+from .oci.real_registry import RegistryServer, TokenServer, htpasswd_auth
 from .tools import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
@@ -53,3 +65,50 @@ def run_tool(
         return result
 
     return run
+
+
+@pytest.fixture
+def open_registry(tmp_path: Path) -> Iterator[RegistryServer]:
+    require_tool("docker-registry")
+    server = RegistryServer(tmp_path / "registry")
+    yield server
+    server.stop()
+
+
+@dataclass(frozen=True)
+class AuthRegistry:
+    """A registry with auth, and credentials that do and do not work there."""
+
+    server: RegistryServer
+    pusher: Credentials
+    reader: Credentials | None
+    tokens: TokenServer | None = None
+
+
+@pytest.fixture
+def basic_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
+    require_tool("docker-registry")
+    require_tool("htpasswd")
+    auth = htpasswd_auth(tmp_path, {"bob": "bob-secret"})
+    server = RegistryServer(tmp_path / "registry", auth=auth)
+    yield AuthRegistry(server, Credentials("bob", "bob-secret"), None)
+    server.stop()
+
+
+@pytest.fixture
+def token_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
+    require_tool("docker-registry")
+    tokens = TokenServer(
+        tmp_path / "tokens",
+        users={"alice": "alice-secret", "reader": "reader-secret"},
+        rights={"alice": {"*": "pull,push"}, "reader": {"*": "pull"}},
+    )
+    server = RegistryServer(tmp_path / "registry", auth=tokens.registry_auth())
+    yield AuthRegistry(
+        server,
+        Credentials("alice", "alice-secret"),
+        Credentials("reader", "reader-secret"),
+        tokens,
+    )
+    server.stop()
+    tokens.stop()

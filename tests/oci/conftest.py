@@ -1,11 +1,8 @@
-"""Fixtures for the OCI tests: small images, real image tools and registries.
+"""Fixtures for the OCI tests: small images and registries that misbehave.
 
-Registries (all on 127.0.0.1, one fresh per test, stopped afterwards):
+The real registries (open_registry, basic_registry, token_registry) live in
+tests/conftest.py so every folder can push to them; here:
 
-    open_registry    the real docker-registry, anonymous
-    basic_registry   the same behind htpasswd Basic auth (user "bob")
-    token_registry   the same behind token auth from a local ES256 token server:
-                     "alice" may pull and push everywhere, "reader" only pull
     fake_registry    tests/oci/fake_registry.py, for peers that misbehave
 
 Other folders can reuse the machinery behind them: `tests.oci.real_registry`
@@ -22,15 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.tools import require_tool
 from zigttp.oci import build
-from zigttp.oci.credentials import Credentials
 from zigttp.oci.image import Image
 from zigttp.oci.layer import Compression
 from zigttp.oci.retry import RetryPolicy
 
 from .fake_registry import FakeRegistry
-from .real_registry import RegistryServer, TokenServer, htpasswd_auth
 
 # Any bytes do as the "binary": the image code never looks inside it.
 BINARY = b"\x7fELF not really, but the layer does not care\n" * 20
@@ -90,53 +84,6 @@ def quick_retry(sleeps: Sleeps) -> RetryPolicy:
     return RetryPolicy(
         tries=3, base_delay=0.2, max_delay=1.0, max_wait=30, sleep=sleeps
     )
-
-
-@pytest.fixture
-def open_registry(tmp_path: Path) -> Iterator[RegistryServer]:
-    require_tool("docker-registry")
-    server = RegistryServer(tmp_path / "registry")
-    yield server
-    server.stop()
-
-
-@dataclass(frozen=True)
-class AuthRegistry:
-    """A registry with auth, and credentials that do and do not work there."""
-
-    server: RegistryServer
-    pusher: Credentials
-    reader: Credentials | None
-    tokens: TokenServer | None = None
-
-
-@pytest.fixture
-def basic_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
-    require_tool("docker-registry")
-    require_tool("htpasswd")
-    auth = htpasswd_auth(tmp_path, {"bob": "bob-secret"})
-    server = RegistryServer(tmp_path / "registry", auth=auth)
-    yield AuthRegistry(server, Credentials("bob", "bob-secret"), None)
-    server.stop()
-
-
-@pytest.fixture
-def token_registry(tmp_path: Path) -> Iterator[AuthRegistry]:
-    require_tool("docker-registry")
-    tokens = TokenServer(
-        tmp_path / "tokens",
-        users={"alice": "alice-secret", "reader": "reader-secret"},
-        rights={"alice": {"*": "pull,push"}, "reader": {"*": "pull"}},
-    )
-    server = RegistryServer(tmp_path / "registry", auth=tokens.registry_auth())
-    yield AuthRegistry(
-        server,
-        Credentials("alice", "alice-secret"),
-        Credentials("reader", "reader-secret"),
-        tokens,
-    )
-    server.stop()
-    tokens.stop()
 
 
 @pytest.fixture

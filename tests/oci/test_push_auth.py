@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import AuthRegistry
 from zigttp.errors import RegistryAuthError, TransportError
 from zigttp.oci import registry
 from zigttp.oci.credentials import Credentials
@@ -20,7 +21,7 @@ from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
 from zigttp.oci.transport import Session
 
-from .conftest import AuthRegistry, Sleeps
+from .conftest import Sleeps
 
 MakeImage = Callable[..., Image]
 RunTool = Callable[..., subprocess.CompletedProcess[str]]
