@@ -14,8 +14,11 @@ from . import output
 from .build import build
 from .contract import contract
 from .control_plane import control_plane
+from .deploy import deploy
 from .inspect import inspect
+from .login import login, logout
 from .push import push
+from .review import grants, review, revoke_grant
 from .serve import serve
 
 EXIT_USAGE = 1
@@ -40,7 +43,20 @@ def cli(verbose: bool) -> None:
     )
 
 
-for command in (build, serve, inspect, contract, push, control_plane):
+for command in (
+    build,
+    serve,
+    inspect,
+    contract,
+    push,
+    control_plane,
+    deploy,
+    login,
+    logout,
+    review,
+    grants,
+    revoke_grant,
+):
     cli.add_command(command)
 
 

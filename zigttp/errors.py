@@ -185,11 +185,12 @@ class DriftDetected(DeployStopped):
     def __init__(self, service: str, changes: Sequence[str]) -> None:
         self.service = service
         self.changes = list(changes)
-        listed = "; ".join(self.changes)
+        count = len(self.changes)
         super().__init__(
-            f"{service} drifted since its last deploy ({listed}); nothing was "
-            "changed: re-run with `zigttp deploy --confirm` to proceed "
-            "(the old service is kept)"
+            f"{service} drifted since its last deploy ({count} "
+            f"change{'' if count == 1 else 's'}: {'; '.join(self.changes)}); "
+            "nothing was changed: re-run with `zigttp deploy --confirm` to "
+            "proceed (the old service is kept)"
         )
 
 

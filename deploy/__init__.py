@@ -1,0 +1,1 @@
+"""Ship a handler: sign-in, deploy sessions, push, release and the wait for ready."""

@@ -1,0 +1,97 @@
+"""The wait for a release to report ready, bounded by one overall deadline.
+
+Each status request gets at most the time left; a request that gets no answer
+is retried until the deadline, so a stalled control plane is reported, not
+waited on forever. A release that failed ends the wait at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from zigttp.errors import ReadyTimeout, ServiceFailed, TransportError, UsageError
+from zigttp.progress import Progress, Step, silent
+
+from .client import ControlPlane
+from .clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+DEFAULT_READY_SECONDS = 120.0
+READY_TIMEOUT_VARIABLE = "ZIGTTP_READY_TIMEOUT"
+POLL_SECONDS = 0.5
+MAX_REQUEST_SECONDS = 10.0
+
+
+def ready_timeout(environ: Mapping[str, str] | None = None) -> float:
+    """ZIGTTP_READY_TIMEOUT (seconds) or 120."""
+    environ = os.environ if environ is None else environ
+    raw = environ.get(READY_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_READY_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise UsageError(
+            f"{READY_TIMEOUT_VARIABLE}={raw!r}: give seconds between 0 and 3600"
+        )
+    return seconds
+
+
+def until_ready(
+    plane: ControlPlane,
+    service_id: str,
+    release_id: str,
+    url: str,
+    seconds: float = DEFAULT_READY_SECONDS,
+    progress: Progress = silent,
+    clock: Clock | None = None,
+) -> dict[str, Any]:
+    """The service answer once `release_id` is ready; raises on failure or timeout."""
+    clock = clock or SystemClock()
+    started = clock.monotonic()
+    deadline = started + seconds
+    last_seen = "no answer yet"
+
+    while True:
+        remaining = deadline - clock.monotonic()
+        if remaining <= 0:
+            raise ReadyTimeout(url, seconds, last_seen)
+
+        try:
+            answer = plane.service(
+                service_id, timeout=max(0.1, min(MAX_REQUEST_SECONDS, remaining))
+            )
+        except TransportError as error:
+            last_seen = f"the control plane did not answer ({error.reason})"
+            log.debug("status of %s: %s", service_id, last_seen)
+        else:
+            last_seen = _describe(answer)
+            if answer.get("releaseId") == release_id:
+                state = answer.get("status")
+                if state == "ready":
+                    return answer
+                if state == "failed":
+                    raise ServiceFailed(
+                        url, str(answer.get("message") or ""), _tail(answer)
+                    )
+
+        elapsed = clock.monotonic() - started
+        progress(Step(f"waiting for {url} to report ready", int(elapsed), 0))
+        clock.sleep(max(0.0, min(POLL_SECONDS, deadline - clock.monotonic())))
+
+
+def _describe(answer: dict[str, Any]) -> str:
+    state = str(answer.get("status") or "unknown")
+    message = str(answer.get("message") or "")
+    return f"{state}: {message}" if message else state
+
+
+def _tail(answer: dict[str, Any]) -> list[str]:
+    lines = answer.get("logTail")
+    return [str(line) for line in lines] if isinstance(lines, list) else []

@@ -1,0 +1,208 @@
+"""Fixtures for deploy tests: the real control plane and the real `zigttp`, all local.
+
+Every test runs with ZIGTTP_CONTROL_PLANE_URL on 127.0.0.1 and ZIGTTP_HOME in
+its own temporary folder (the autouse fixture below), so nothing can reach the
+hosted control plane or the real ~/.zigttp.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tests.controlplane.stack import Running, free_port, start_control_plane
+
+NOWHERE = "http://127.0.0.1:9"
+"""The discard port: a control plane URL that refuses at once, on this machine."""
+
+HELLO = """\
+import { env } from "zigttp:env";
+
+export default function handler(request: Request): Response {
+  return Response.json({ greeting: env("GREETING") ?? "none", version: 1 });
+}
+"""
+EGRESS = """\
+import { env } from "zigttp:env";
+import { fetch } from "zigttp:fetch";
+
+export default function handler(request: Request): Response {
+  if (request.path === "/upstream") {
+    return fetch("https://api.example.com/status");
+  }
+  return Response.json({ greeting: env("GREETING") ?? "none", version: 2 });
+}
+"""
+CRASHES = """\
+console.log("loading settings");
+throw new Error("settings are missing");
+export default function handler(request: Request): Response {
+  return Response.json({ ok: true });
+}
+"""
+NEVER_LISTENS = """\
+let spins = 0;
+while (spins >= 0) { spins = (spins + 1) % 1000; }
+export default function handler(request: Request): Response {
+  return Response.json({ spins });
+}
+"""
+
+
+@pytest.fixture(autouse=True)
+def local_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Point every zigttp this test starts at 127.0.0.1 and a private home."""
+    home = tmp_path / "zigttp-home"
+    monkeypatch.setenv("ZIGTTP_CONTROL_PLANE_URL", NOWHERE)
+    monkeypatch.setenv("ZIGTTP_HOME", str(home))
+    monkeypatch.setenv("ZIGTTP_NO_BROWSER", "1")
+    for name in (
+        "ZIGTTP_TOKEN",
+        "ZIGTTP_READY_TIMEOUT",
+        "ZIGTTP_CONTROL_PLANE_TIMEOUT",
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    return home
+
+
+@pytest.fixture(scope="module")
+def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """A dev control plane (registry and local provider) for one test module."""
+    folder = tmp_path_factory.mktemp("plane")
+    running = start_control_plane(
+        folder / "data",
+        free_port(),
+        free_port(),
+        ZIGTTP_CP_HEALTH_TIMEOUT="20",
+        ZIGTTP_CP_DEVICE_INTERVAL="1",
+    )
+    yield running
+    assert running.stop() == 0, "".join(running.stderr)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A finished `zigttp` run and how long it took."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def environment(cache: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    """The process environment for a `zigttp` run, refusing any non-local target."""
+    env = {**os.environ, "ZIGTTP_CACHE_DIR": str(cache), "NO_COLOR": "1", **extra}
+    host = urlsplit(env.get("ZIGTTP_CONTROL_PLANE_URL", "")).hostname
+    assert host == "127.0.0.1", f"a test would reach {host or 'the hosted default'}"
+    assert env.get("ZIGTTP_HOME", "").startswith(("/tmp", str(Path.cwd()))), env.get(
+        "ZIGTTP_HOME"
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Cli:
+    """Runs the real `zigttp` as a subprocess with the shared build cache."""
+
+    cache: Path
+
+    def __call__(
+        self,
+        *args: str,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        stdin: str | None = None,
+        timeout: float = 240,
+    ) -> Done:
+        began = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "zigttp", *args],
+            cwd=cwd,
+            env=environment(self.cache, env or {}),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        return Done(done.returncode, done.stdout, done.stderr, time.monotonic() - began)
+
+
+@pytest.fixture
+def zigttp(build_cache: Path) -> Cli:
+    return Cli(build_cache)
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    token: str
+    namespace: str
+
+
+@pytest.fixture
+def account(
+    plane: Running,
+    zigttp: Cli,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
+) -> Account:
+    """A fresh account for this test, signed in with `login --token-stdin`."""
+    monkeypatch.setenv("ZIGTTP_CONTROL_PLANE_URL", plane.url)
+    local = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower())[:40].strip("-")
+    email = f"{local}@example.test"
+    token = plane.new_token(email)
+
+    done = zigttp("login", "--token-stdin", stdin=f"{token}\n")
+    assert done.returncode == 0, done.stderr
+    with plane.client(token) as client:
+        namespace = client.post("/v1/auth/token/verify").json()["namespace"]
+    return Account(email, token, namespace)
+
+
+def make_project(
+    where: Path,
+    name: str,
+    handler: str = HELLO,
+    env: str | None = "GREETING=hello\n",
+    package_name: str | None = None,
+) -> Path:
+    """A project folder: handler.ts, package.json naming it, and .env."""
+    folder = where / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "handler.ts").write_text(handler)
+    (folder / "package.json").write_text(json.dumps({"name": package_name or name}))
+    if env is not None:
+        (folder / ".env").write_text(env)
+    return folder
+
+
+def read_state(project: Path) -> dict[str, dict[str, object]]:
+    document = json.loads((project / ".zigttp" / "deploy-state.json").read_text())
+    services: dict[str, dict[str, object]] = document["services"]
+    return services
+
+
+def get_service(plane: Running, url: str, path: str = "/") -> httpx.Response:
+    """A request to a deployed service through the control plane's proxy."""
+    host = httpx.URL(url).host
+    return httpx.get(
+        f"http://127.0.0.1:{plane.port}{path}",
+        headers={"Host": f"{host}:{plane.port}"},
+        timeout=10.0,
+        trust_env=False,
+    )

@@ -1,0 +1,203 @@
+"""The wait for ready: exit 4 at once on failure, exit 3 at the deadline, no hangs.
+
+R9 and R12 use a stand-in in front of the real control plane that changes only
+the service status answers.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.controlplane.stack import Running
+
+from .conftest import (
+    CRASHES,
+    NEVER_LISTENS,
+    Account,
+    Cli,
+    environment,
+    make_project,
+    read_state,
+)
+from .standins import Reply, Request, StandIn, forward, forwarding
+
+
+def test_a_handler_that_crashes_at_start_exits_4_with_its_log(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "crasher", handler=CRASHES, env=None)
+
+    done = zigttp("deploy", cwd=project)
+
+    assert done.returncode == 4, done.stderr
+    assert done.seconds < 30
+    assert "crasher-us-central" in done.stderr and "failed to start" in done.stderr
+    assert "  | loading settings" in done.stderr
+    assert "Error: settings are missing" in done.stderr
+    assert done.stdout == ""
+    assert read_state(project)["crasher"]["lastDigest"]
+
+
+def test_a_service_that_never_gets_ready_exits_3_at_the_deadline(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "spinner", handler=NEVER_LISTENS, env=None)
+
+    done = zigttp("deploy", cwd=project, env={"ZIGTTP_READY_TIMEOUT": "3"})
+
+    assert done.returncode == 3, done.stderr
+    assert 3 <= done.seconds < 15
+    assert "did not report ready within 3 s (last seen: pending" in done.stderr
+    assert "the release was made and the state saved" in done.stderr
+    assert read_state(project)["spinner"]["serviceId"]
+
+
+def test_no_wait_returns_once_the_release_is_accepted(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "impatient", handler=NEVER_LISTENS, env=None)
+
+    done = zigttp("deploy", "--no-wait", cwd=project)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("http://impatient-us-central.")
+    assert "waiting for http" not in done.stderr
+    assert done.seconds < 15
+
+
+def status_script(plane: Running, fail_after: float | None) -> StandIn:
+    """Status answers stay pending (R12), or turn failed after `fail_after` (R9)."""
+    first_seen: list[float] = []
+
+    def status(request: Request) -> Reply:
+        reply = forward(plane.url, request)
+        assert isinstance(reply.body, dict)
+        first_seen.append(first_seen[0] if first_seen else time.monotonic())
+        failed = (
+            fail_after is not None and time.monotonic() - first_seen[0] > fail_after
+        )
+        reply.body["status"] = "failed" if failed else "pending"
+        if failed:
+            reply.body["message"] = "exited with code 2"
+            reply.body["logTail"] = ["connecting to db", "panic: db unreachable"]
+        return reply
+
+    return StandIn(forwarding(plane.url, {"/v1/services/": status}))
+
+
+def test_r9_a_service_failing_a_second_after_release_ends_the_wait_at_once(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "fails-late")
+
+    with status_script(plane, fail_after=1.0) as standin:
+        done = zigttp(
+            "deploy", cwd=project, env={"ZIGTTP_CONTROL_PLANE_URL": standin.url}
+        )
+
+    assert done.returncode == 4, done.stderr
+    assert done.seconds < 15
+    assert "failed to start: exited with code 2" in done.stderr
+    assert done.stderr.splitlines()[-2:] == [
+        "  | connecting to db",
+        "  | panic: db unreachable",
+    ]
+
+
+def test_r12_a_release_that_stays_pending_is_reported_at_the_deadline(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "forever-pending")
+
+    with status_script(plane, fail_after=None) as standin:
+        done = zigttp(
+            "deploy",
+            cwd=project,
+            env={"ZIGTTP_CONTROL_PLANE_URL": standin.url, "ZIGTTP_READY_TIMEOUT": "2"},
+        )
+
+    assert done.returncode == 3, done.stderr
+    assert 2 <= done.seconds < 12
+    assert "did not report ready within 2 s (last seen: pending" in done.stderr
+
+
+def test_r12_status_requests_that_get_no_answer_are_bounded_by_the_deadline(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "silent-status")
+    stall = {"/v1/services/": lambda request: Reply(200, {}, delay=60)}
+
+    with StandIn(forwarding(plane.url, stall)) as standin:
+        done = zigttp(
+            "deploy",
+            cwd=project,
+            env={"ZIGTTP_CONTROL_PLANE_URL": standin.url, "ZIGTTP_READY_TIMEOUT": "3"},
+        )
+
+    assert done.returncode == 3, done.stderr
+    assert 3 <= done.seconds < 12
+    assert "(last seen: the control plane did not answer (no answer within" in (
+        done.stderr
+    )
+
+
+def test_r12_a_session_request_that_gets_no_answer_times_out(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "silent-session")
+    stall = {"/v1/deploy/session": lambda request: Reply(200, {}, delay=60)}
+
+    with StandIn(forwarding(plane.url, stall)) as standin:
+        done = zigttp(
+            "deploy",
+            cwd=project,
+            env={
+                "ZIGTTP_CONTROL_PLANE_URL": standin.url,
+                "ZIGTTP_CONTROL_PLANE_TIMEOUT": "2",
+            },
+        )
+
+    assert done.returncode == 1
+    assert done.seconds < 15
+    assert done.stderr.splitlines()[-1] == (
+        f"error: open a deploy session: cannot reach {standin.url}/v1/deploy/session: "
+        "no answer within 2 s"
+    )
+    assert not (project / ".zigttp" / "deploy-state.json").exists()
+
+
+def test_ctrl_c_while_waiting_says_the_release_happened_and_keeps_the_state(
+    plane: Running, account: Account, build_cache: Path, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "interrupted")
+
+    with status_script(plane, fail_after=None) as standin:
+        env = environment(build_cache, {"ZIGTTP_CONTROL_PLANE_URL": standin.url})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "zigttp", "deploy"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:
+            seen.append(line)
+            if line.startswith("waiting for"):
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+
+    assert process.returncode == 130, "".join(seen) + err
+    assert (
+        "interrupted while waiting for ready: the release was accepted and the " in err
+    )
+    assert "state saved" in err
+    assert read_state(project)["interrupted"]["serviceId"]
+    assert out == ""
