@@ -91,8 +91,7 @@ def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None
         output.result(f"export ZIGTTP_CONTROL_PLANE_URL={info.url}")
         output.say("press Ctrl-C to stop")
 
-    if not stack.run(settings, started):
-        raise UsageError(f"could not listen on {host}:{port}; pick another --port")
+    stack.run(settings, started)
 
 
 @control_plane.command()
@@ -120,18 +119,19 @@ def serve(data_dir: Path, host: str, port: int, registry_host: str) -> None:
     settings = config.from_environment(data_dir, host, port).with_registry(
         registry_host
     )
+    listener = server.listen(settings.host, settings.port)
     plane = ControlPlane.open(settings)
     try:
-        ready = server.run(
+        server.run(
             plane,
+            listener,
             lambda: output.result(
                 f"export ZIGTTP_CONTROL_PLANE_URL={settings.public_url}"
             ),
         )
     finally:
+        listener.close()
         plane.close()
-    if not ready:
-        raise UsageError(f"could not listen on {host}:{port}; pick another --port")
 
 
 @control_plane.command("registry-config")

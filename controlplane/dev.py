@@ -48,8 +48,9 @@ def registry_port(data_dir: Path, wanted: int | None) -> int:
     return port
 
 
-def run(settings: Settings, on_started: Callable[[Started], None]) -> bool:
+def run(settings: Settings, on_started: Callable[[Started], None]) -> None:
     """Start everything, call `on_started`, serve until a signal, stop everything."""
+    listener = server.listen(settings.host, settings.port)
     plane = ControlPlane.open(settings)
     registry = None
     try:
@@ -67,8 +68,9 @@ def run(settings: Settings, on_started: Callable[[Started], None]) -> bool:
             email=DEV_EMAIL,
             runtime=runtime,
         )
-        return server.run(plane, lambda: on_started(started))
+        server.run(plane, listener, lambda: on_started(started))
     finally:
+        listener.close()
         plane.close()
         if registry is not None:
             registry.stop()

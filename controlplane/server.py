@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -13,6 +14,7 @@ import uvicorn
 
 from zigttp.controlplane.plane import ControlPlane
 from zigttp.controlplane.web.app import Application
+from zigttp.errors import UsageError
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +53,34 @@ class _Server(uvicorn.Server):
                 signal.signal(number, handler)
 
 
-def run(plane: ControlPlane, on_ready: Callable[[], None] = lambda: None) -> bool:
-    """Relaunch stored services, then serve until a signal; False if bind failed."""
+def listen(host: str, port: int) -> socket.socket:
+    """Bind the control plane's port before anything else is started or created.
+
+    uvicorn exits the process when it cannot bind; binding first lets a taken
+    port fail with a clear message while nothing (a first token, a registry) has
+    happened yet.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(2048)
+    except OSError as error:
+        listener.close()
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {error.strerror.lower()}; "
+            "stop what uses it or pick another --port"
+        ) from error
+    return listener
+
+
+def run(
+    plane: ControlPlane,
+    listener: socket.socket,
+    on_ready: Callable[[], None] = lambda: None,
+) -> None:
+    """Relaunch stored services, then serve on `listener` until a signal."""
     settings = plane.settings
     config = uvicorn.Config(
         Application(plane),
@@ -67,5 +95,4 @@ def run(plane: ControlPlane, on_ready: Callable[[], None] = lambda: None) -> boo
     )
     server = _Server(config, on_ready)
     plane.relaunch()
-    server.run()
-    return server.started
+    server.run(sockets=[listener])
