@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
-from tests.controlplane.stack import Running
+import pytest
+
+from tests.controlplane.stack import Running, free_port, start_control_plane
 from zigttp import canonical
 
 from .conftest import HELLO, Account, Cli, get_service, make_project, read_state
@@ -124,3 +128,38 @@ def test_the_card_shows_handler_service_region_contract_and_surface(
         f"built {read_state(project)['team-carded-app-v2']['lastDigest']} "
         "into .zigttp/image",
     ]
+
+
+@pytest.fixture
+def short_credentials(tmp_path: Path) -> Iterator[Running]:
+    """A control plane whose push credentials live 30 s, inside the 60 s margin."""
+    running = start_control_plane(
+        tmp_path / "short",
+        free_port(),
+        free_port(),
+        ZIGTTP_CP_CREDENTIAL_SECONDS="30",
+    )
+    yield running
+    assert running.stop() == 0, "".join(running.stderr)
+
+
+def test_credentials_near_expiry_reopen_the_session_before_the_push(
+    short_credentials: Running, zigttp: Cli, tmp_path: Path
+) -> None:
+    plane = short_credentials
+    env = {"ZIGTTP_CONTROL_PLANE_URL": plane.url, "ZIGTTP_TOKEN": plane.token}
+    project = make_project(tmp_path, "refreshed")
+
+    done = zigttp("deploy", cwd=project, env=env)
+
+    assert done.returncode == 0, done.stderr
+    assert re.search(
+        r"^push credentials expire in (29|30) s: reopening the session$",
+        done.stderr,
+        re.MULTILINE,
+    ), done.stderr
+    opened = plane.rows(
+        "select count(*) from audit_events where action = 'session.open'"
+    )
+    assert opened == [(2,)]
+    assert get_service(plane, done.stdout.strip()).status_code == 200
