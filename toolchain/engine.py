@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import shutil
-import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -16,7 +13,7 @@ import tarsafe
 from zigttp import dirs
 from zigttp.errors import ToolchainError
 from zigttp.progress import Progress, Step, silent
-from zigttp.toolchain import cache
+from zigttp.toolchain import cache, pinned
 from zigttp.toolchain.vendored import EnginePin, engine_pin
 
 log = logging.getLogger(__name__)
@@ -48,51 +45,12 @@ def sources(progress: Progress = silent) -> Path:
 
 
 def _download(pin: EnginePin, into: Path) -> Path:
-    """Ask pip for the source distribution, from whatever index pip is set up for."""
-    argv = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--no-binary",
-        ":all:",
-        "--disable-pip-version-check",
-        "--no-input",
-        f"{pin.name}=={pin.version}",
-        "-d",
-        str(into),
-    ]
-    log.debug("downloading %s %s with pip", pin.name, pin.version)
-    finished = subprocess.run(
-        argv,
-        cwd=into,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        check=False,
-    )
-    output = finished.stdout.decode("utf-8", errors="replace")
-    archive = into / pin.file
-    if finished.returncode != 0 or not archive.is_file():
-        tail = "\n".join(output.strip().splitlines()[-10:])
-        raise ToolchainError(
-            f"downloading the engine sources {pin.file} with pip failed "
-            f"(exit {finished.returncode}); check that pip can reach its package "
-            f"index, then retry:\n{tail}"
-        )
-    return archive
+    return pinned.download(pin.name, pin.version, pin.file, into)
 
 
 def verify_archive(pin: EnginePin, archive: Path) -> None:
     """Refuse an archive whose sha256 is not the pinned one."""
-    found = hashlib.sha256(archive.read_bytes()).hexdigest()
-    if found != pin.sha256:
-        raise ToolchainError(
-            f"engine sources {pin.file} have sha256 {found}, but vendor/lock.json "
-            f"pins {pin.sha256}: the package index served different bytes; "
-            "do not build with them, report it"
-        )
+    pinned.verify(pin.file, pin.sha256, archive)
 
 
 def _extract(pin: EnginePin, archive: Path, staging: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from zigttp import dirs
 from zigttp.progress import Progress, Step, silent
-from zigttp.toolchain import cache, engine, vendored, zig
+from zigttp.toolchain import ca_roots, cache, engine, vendored, zig
 from zigttp.toolchain.targets import Target, host
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ FLAGS = (
 LINK_FLAGS = ("-static", "-Wl,--build-id=none")
 ENGINE_WARNINGS = ("-w",)
 RUNTIME_WARNINGS = ("-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-c23-extensions")
+# The Zig parts (TLS) are built small and stripped; their panics trap.
+ZIG_FLAGS = ("-O", "ReleaseSmall", "-fstrip", "-lc")
 
 
 def _engine_facts(target: Target) -> dict[str, Any]:
@@ -50,10 +52,13 @@ def _engine_facts(target: Target) -> dict[str, Any]:
 
 def _runtime_facts(target: Target) -> dict[str, Any]:
     sources = {path.name: cache.file_digest(path) for path in vendored.runtime_files()}
+    roots = vendored.roots_pin()
     return {
         **_engine_facts(target),
         "link": list(LINK_FLAGS),
+        "zig_flags": list(ZIG_FLAGS),
         "runtime_sources": sources,
+        "ca_roots": f"{roots.name}-{roots.version}-{roots.sha256}",
     }
 
 
@@ -99,6 +104,15 @@ def _compile(
     args = ["cc", "-target", target.triple, *FLAGS, *extra, "-c", str(source)]
     zig.run(
         f"compiling {source.name} for {target.triple}", [*args, "-o", str(output)], cwd
+    )
+
+
+def _compile_zig(target: Target, source: Path, output: Path, cwd: Path) -> None:
+    args = ["build-obj", str(source), "-target", target.triple, *ZIG_FLAGS]
+    zig.run(
+        f"compiling {source.name} for {target.triple}",
+        [*args, f"-femit-bin={output}"],
+        cwd,
     )
 
 
@@ -163,8 +177,10 @@ def _build_program(
     name: str,
     sources: Sequence[Path],
     progress: Progress,
+    zig_sources: Sequence[Path] = (),
+    c_flags: Sequence[str] = (),
 ) -> Path:
-    """Compile `sources` with the engine headers and link them with the engine."""
+    """Compile `sources` (and `zig_sources`) and link them with the engine."""
     key = cache.key({"kind": kind, **_runtime_facts(target)})
     folder = dirs.cache_dir() / kind / target.triple / key
     program = folder / name
@@ -174,17 +190,27 @@ def _build_program(
     def build(staging: Path) -> None:
         archive = engine_archive(target, progress)
         engine_dir = engine.sources(progress)
-        step = _Build(target, len(sources) + 1, progress)
+        step = _Build(target, len(sources) + len(zig_sources) + 1, progress)
         flags = [*RUNTIME_WARNINGS, f"-I{engine_dir}", *_prefix_maps(staging)]
 
         objects = [staging / (source.stem + ".o") for source in sources]
+        zig_objects = [staging / (source.stem + ".zig.o") for source in zig_sources]
 
         def compile_one(source: Path, output: Path) -> Callable[[], None]:
-            return lambda: _compile(target, source, output, flags, staging)
+            extra = [*flags, *c_flags]
+            return lambda: _compile(target, source, output, extra, staging)
 
-        step.run_all([compile_one(s, o) for s, o in zip(sources, objects, strict=True)])
-        _link(target, [*objects, archive], staging / name, flags, staging)
-        for path in objects:
+        def compile_zig(source: Path, output: Path) -> Callable[[], None]:
+            return lambda: _compile_zig(target, source, output, staging)
+
+        # The Zig objects take longest: start them first.
+        jobs = [
+            *(compile_zig(s, o) for s, o in zip(zig_sources, zig_objects, strict=True)),
+            *(compile_one(s, o) for s, o in zip(sources, objects, strict=True)),
+        ]
+        step.run_all(jobs)
+        _link(target, [*objects, *zig_objects, archive], staging / name, flags, staging)
+        for path in [*objects, *zig_objects]:
             path.unlink()
         step.step_done()
 
@@ -194,12 +220,19 @@ def _build_program(
 
 def runtime_binary(target: Target, progress: Progress = silent) -> Path:
     """The static, stripped handler runtime for `target` (without a payload)."""
-    sources = [
-        path
-        for path in vendored.runtime_files()
-        if path.suffix == ".c" and path.name != COMPILER_SOURCE
-    ]
-    return _build_program(target, "runtime", RUNTIME_NAME, sources, progress)
+    files = vendored.runtime_files()
+    sources = [p for p in files if p.suffix == ".c" and p.name != COMPILER_SOURCE]
+    zig_sources = [p for p in files if p.suffix == ".zig"]
+    roots = ca_roots.bundle_dir(progress)
+    return _build_program(
+        target,
+        "runtime",
+        RUNTIME_NAME,
+        sources,
+        progress,
+        zig_sources=zig_sources,
+        c_flags=[f"--embed-dir={roots}"],
+    )
 
 
 def host_compiler(progress: Progress = silent) -> Path:

@@ -1,4 +1,4 @@
-"""Files shipped in zigttp.vendor: the engine pin and our runtime's C sources."""
+"""Files shipped in zigttp.vendor: the source pins and our runtime's sources."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import importlib.resources
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from zigttp.errors import ToolchainError
 
-RUNTIME_SUFFIXES = (".c", ".h", ".js")
+RUNTIME_SUFFIXES = (".c", ".h", ".js", ".zig")
 
 
 @dataclass(frozen=True)
@@ -24,16 +25,37 @@ class EnginePin:
     compile: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class RootsPin:
+    """The CA certificate bundle built into the runtime for https, and its check."""
+
+    name: str
+    version: str
+    file: str
+    sha256: str
+    member: str  # the PEM file inside the source distribution
+
+
 def root() -> Path:
     """The installed vendor folder."""
     return Path(str(importlib.resources.files("zigttp.vendor")))
 
 
-def engine_pin() -> EnginePin:
-    """Read the engine pin from vendor/lock.json."""
+def _lock() -> tuple[Path, dict[str, Any]]:
     path = root() / "lock.json"
     try:
-        engine = json.loads(path.read_text(encoding="utf-8"))["engine"]
+        return path, json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ToolchainError(
+            f"reading the source pins {path}: {error}; reinstall zigttp"
+        ) from error
+
+
+def engine_pin() -> EnginePin:
+    """Read the engine pin from vendor/lock.json."""
+    path, lock = _lock()
+    try:
+        engine = lock["engine"]
         return EnginePin(
             name=engine["name"],
             version=engine["version"],
@@ -42,14 +64,32 @@ def engine_pin() -> EnginePin:
             sources=engine["sources"],
             compile=tuple(engine["compile"]),
         )
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (KeyError, TypeError) as error:
         raise ToolchainError(
             f"reading the engine pin {path}: {error}; reinstall zigttp"
         ) from error
 
 
+def roots_pin() -> RootsPin:
+    """Read the CA bundle pin from vendor/lock.json."""
+    path, lock = _lock()
+    try:
+        roots = lock["ca_roots"]
+        return RootsPin(
+            name=roots["name"],
+            version=roots["version"],
+            file=roots["file"],
+            sha256=roots["sha256"],
+            member=roots["member"],
+        )
+    except (KeyError, TypeError) as error:
+        raise ToolchainError(
+            f"reading the CA bundle pin {path}: {error}; reinstall zigttp"
+        ) from error
+
+
 def runtime_dir() -> Path:
-    """The folder with the runtime's C and JavaScript sources."""
+    """The folder with the runtime's C, Zig and JavaScript sources."""
     return root() / "runtime"
 
 

@@ -5,26 +5,48 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int read_env_names(JSContext *ctx, JSValueConst names, Contract *contract)
+static int read_names(JSContext *ctx, JSValueConst list, ContractNames *into)
 {
     int64_t count = 0;
-    if (JS_GetLength(ctx, names, &count) != 0 || count < 0)
+    if (JS_GetLength(ctx, list, &count) != 0 || count < 0)
         return -1;
 
-    contract->env_names = calloc((size_t)count + 1, sizeof(char *));
-    if (!contract->env_names)
+    into->names = calloc((size_t)count + 1, sizeof(char *));
+    if (!into->names)
         return -1;
 
     for (int64_t i = 0; i < count; i++) {
-        JSValue item = JS_GetPropertyInt64(ctx, names, i);
+        JSValue item = JS_GetPropertyInt64(ctx, list, i);
         const char *name = JS_IsString(item) ? JS_ToCString(ctx, item) : NULL;
         JS_FreeValue(ctx, item);
         if (!name)
             return -1;
-        contract->env_names[contract->env_count++] = strdup(name);
+        into->names[into->count++] = strdup(name);
         JS_FreeCString(ctx, name);
     }
     return 0;
+}
+
+/* Read `section.field` and `section.dynamic` into `into`; -1 when the list is
+   there but is not a list of strings. */
+static int read_section(JSContext *ctx, JSValueConst root, const char *section,
+                        const char *field, ContractNames *into)
+{
+    JSValue object = JS_GetPropertyStr(ctx, root, section);
+    int status = 0;
+    if (JS_IsObject(object)) {
+        JSValue dynamic = JS_GetPropertyStr(ctx, object, "dynamic");
+        JSValue list = JS_GetPropertyStr(ctx, object, field);
+        into->dynamic = JS_ToBool(ctx, dynamic) == 1;
+        if (JS_IsArray(list))
+            status = read_names(ctx, list, into);
+        else if (!JS_IsUndefined(list))
+            status = -1;
+        JS_FreeValue(ctx, dynamic);
+        JS_FreeValue(ctx, list);
+    }
+    JS_FreeValue(ctx, object);
+    return status;
 }
 
 int contract_parse(JSContext *ctx, const uint8_t *json, size_t len, Contract *contract,
@@ -50,31 +72,53 @@ int contract_parse(JSContext *ctx, const uint8_t *json, size_t len, Contract *co
         return -1;
     }
 
-    int status = 0;
-    JSValue env = JS_GetPropertyStr(ctx, root, "env");
-    if (JS_IsObject(env)) {
-        JSValue dynamic = JS_GetPropertyStr(ctx, env, "dynamic");
-        JSValue names = JS_GetPropertyStr(ctx, env, "names");
-        contract->env_dynamic = JS_ToBool(ctx, dynamic) == 1;
-        if (JS_IsArray(names) && read_env_names(ctx, names, contract) != 0) {
-            snprintf(error, size, "env.names in the contract is not a list of names");
-            status = -1;
-        }
-        JS_FreeValue(ctx, dynamic);
-        JS_FreeValue(ctx, names);
-    }
-    JS_FreeValue(ctx, env);
+    const char *broken = NULL;
+    if (read_section(ctx, root, "env", "names", &contract->env) != 0)
+        broken = "env.names";
+    else if (read_section(ctx, root, "egress", "hosts", &contract->egress) != 0)
+        broken = "egress.hosts";
+    else if (read_section(ctx, root, "cache", "namespaces", &contract->cache) != 0)
+        broken = "cache.namespaces";
     JS_FreeValue(ctx, root);
-    return status;
+
+    if (broken) {
+        snprintf(error, size, "%s in the contract is not a list of names", broken);
+        return -1;
+    }
+    return 0;
+}
+
+bool contract_allows(const ContractNames *names, const char *name, size_t len)
+{
+    if (names->dynamic)
+        return true;
+    for (size_t i = 0; i < names->count; i++) {
+        if (strlen(names->names[i]) == len && memcmp(names->names[i], name, len) == 0)
+            return true;
+    }
+    return false;
 }
 
 bool contract_env_visible(const Contract *contract, const char *name)
 {
-    if (contract->env_dynamic)
-        return true;
-    for (size_t i = 0; i < contract->env_count; i++) {
-        if (strcmp(contract->env_names[i], name) == 0)
-            return true;
+    return contract_allows(&contract->env, name, strlen(name));
+}
+
+void contract_describe(const ContractNames *names, char *out, size_t size)
+{
+    if (size == 0)
+        return;
+    out[0] = '\0';
+    if (names->count == 0) {
+        snprintf(out, size, "none");
+        return;
     }
-    return false;
+    size_t used = 0;
+    for (size_t i = 0; i < names->count && used < size; i++) {
+        int wrote =
+            snprintf(out + used, size - used, "%s%s", i ? ", " : "", names->names[i]);
+        if (wrote < 0)
+            break;
+        used += (size_t)wrote;
+    }
 }

@@ -8,10 +8,19 @@
 
 #include "quickjs.h"
 
+/* One category of names the contract proves; `dynamic` means the handler
+   computes them, so every name is allowed. A category missing from the
+   contract proves nothing is used: every name is refused. */
+typedef struct ContractNames {
+    char **names;
+    size_t count;
+    bool dynamic;
+} ContractNames;
+
 typedef struct Contract {
-    char **env_names;
-    size_t env_count;
-    bool env_dynamic; /* the handler computes names: every variable is visible */
+    ContractNames env;    /* env.names */
+    ContractNames egress; /* egress.hosts: "host" or "host:port", lowercase */
+    ContractNames cache;  /* cache.namespaces */
 } Contract;
 
 /* Parse the contract JSON with the engine's JSON parser; 0 on success, else -1
@@ -19,6 +28,12 @@ typedef struct Contract {
 int contract_parse(JSContext *ctx, const uint8_t *json, size_t len, Contract *contract,
                    char *error, size_t size);
 
+/* Whether `name` (of `len` bytes) is allowed in this category. */
+bool contract_allows(const ContractNames *names, const char *name, size_t len);
+
 bool contract_env_visible(const Contract *contract, const char *name);
+
+/* The listed names joined with ", " (or "none"), for error messages. */
+void contract_describe(const ContractNames *names, char *out, size_t size);
 
 #endif

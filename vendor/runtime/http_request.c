@@ -281,6 +281,7 @@ long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
                        Buffer *body, bool *done)
 {
     size_t at = 0;
+    size_t limit = decoder->limit ? decoder->limit : HTTP_MAX_BODY;
     *done = false;
 
     while (at < len && decoder->state != CHUNK_DONE) {
@@ -292,7 +293,7 @@ long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
                 if (++decoder->digits > 8)
                     return -413;
                 decoder->remaining = decoder->remaining * 16 + (size_t)digit;
-                if (body->len + decoder->remaining > HTTP_MAX_BODY)
+                if (body->len + decoder->remaining > limit)
                     return -413;
                 at++;
             } else if (decoder->digits == 0) {

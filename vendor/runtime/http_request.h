@@ -52,11 +52,12 @@ typedef struct ChunkedDecoder {
     int state;
     size_t remaining;
     size_t digits;
+    size_t limit; /* largest body accepted; 0 means HTTP_MAX_BODY */
 } ChunkedDecoder;
 
 /* Feed bytes of a chunked body; decoded data is appended to `body`. Returns how
    many bytes were used (setting *done at the end of the body) or the negated
-   status to answer with (-400, -413). */
+   status to answer with (-400, -413 when the body passes the limit). */
 long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
                        Buffer *body, bool *done);
 

@@ -76,12 +76,12 @@ static int read_contract(App *app, char *error, size_t size)
 static int check_environment(const Contract *contract)
 {
     Buffer missing = {0};
-    for (size_t i = 0; i < contract->env_count; i++) {
-        if (getenv(contract->env_names[i]))
+    for (size_t i = 0; i < contract->env.count; i++) {
+        if (getenv(contract->env.names[i]))
             continue;
         if (missing.len)
             buffer_append_str(&missing, ", ");
-        buffer_append_str(&missing, contract->env_names[i]);
+        buffer_append_str(&missing, contract->env.names[i]);
     }
     if (missing.len == 0)
         return 0;

@@ -82,8 +82,7 @@ static int init_virtual_module(JSContext *ctx, JSModuleDef *module)
     JS_FreeCString(ctx, name);
     if (!virtual)
         return -1;
-    return JS_SetModuleExportList(ctx, module, virtual->functions,
-                                  virtual->function_count);
+    return virtual_module_define(ctx, module, virtual);
 }
 
 static JSModuleDef *load_virtual(JSContext *ctx, const char *name)
@@ -98,7 +97,7 @@ static JSModuleDef *load_virtual(JSContext *ctx, const char *name)
     JSModuleDef *module = JS_NewCModule(ctx, name, init_virtual_module);
     if (!module)
         return NULL;
-    if (JS_AddModuleExportList(ctx, module, virtual->functions, virtual->function_count))
+    if (virtual_module_declare(ctx, module, virtual) != 0)
         return NULL;
     return module;
 }

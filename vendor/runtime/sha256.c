@@ -1,4 +1,4 @@
-/* SHA-256 (FIPS 180-4), written for this runtime: one call over a whole buffer. */
+/* SHA-256 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104), written for this runtime. */
 #include "sha256.h"
 
 #include <string.h>
@@ -66,34 +66,91 @@ static void compress(uint32_t state[8], const uint8_t block[64])
     state[7] += h;
 }
 
-void sha256(const uint8_t *data, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
+void sha256_init(Sha256 *hash)
 {
-    uint32_t state[8] = {
+    static const uint32_t initial[8] = {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
     };
+    memcpy(hash->state, initial, sizeof initial);
+    hash->total = 0;
+    hash->pending = 0;
+}
 
-    size_t whole = len - len % 64;
-    for (size_t offset = 0; offset < whole; offset += 64)
-        compress(state, data + offset);
+void sha256_update(Sha256 *hash, const void *data, size_t len)
+{
+    const uint8_t *bytes = data;
+    hash->total += len;
 
+    if (hash->pending) {
+        size_t take = 64 - hash->pending < len ? 64 - hash->pending : len;
+        memcpy(hash->block + hash->pending, bytes, take);
+        hash->pending += take;
+        bytes += take;
+        len -= take;
+        if (hash->pending < 64)
+            return;
+        compress(hash->state, hash->block);
+        hash->pending = 0;
+    }
+
+    for (; len >= 64; bytes += 64, len -= 64)
+        compress(hash->state, bytes);
+    memcpy(hash->block, bytes, len);
+    hash->pending = len;
+}
+
+void sha256_final(Sha256 *hash, uint8_t digest[SHA256_DIGEST_SIZE])
+{
     /* The tail: leftover bytes, 0x80, zeros, then the length in bits. */
-    uint8_t tail[128] = {0};
-    size_t left = len - whole;
-    memcpy(tail, data + whole, left);
-    tail[left] = 0x80;
-    size_t tail_len = left + 9 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)len * 8;
+    uint64_t bits = hash->total * 8;
+    uint8_t tail[72] = {0x80};
+    size_t zeros = (hash->pending < 56 ? 56 : 120) - hash->pending;
     for (int i = 0; i < 8; i++)
-        tail[tail_len - 1 - i] = (uint8_t)(bits >> (8 * i));
-    compress(state, tail);
-    if (tail_len == 128)
-        compress(state, tail + 64);
+        tail[zeros + 7 - i] = (uint8_t)(bits >> (8 * i));
+    sha256_update(hash, tail, zeros + 8);
 
     for (int i = 0; i < 8; i++) {
-        digest[4 * i] = (uint8_t)(state[i] >> 24);
-        digest[4 * i + 1] = (uint8_t)(state[i] >> 16);
-        digest[4 * i + 2] = (uint8_t)(state[i] >> 8);
-        digest[4 * i + 3] = (uint8_t)state[i];
+        digest[4 * i] = (uint8_t)(hash->state[i] >> 24);
+        digest[4 * i + 1] = (uint8_t)(hash->state[i] >> 16);
+        digest[4 * i + 2] = (uint8_t)(hash->state[i] >> 8);
+        digest[4 * i + 3] = (uint8_t)hash->state[i];
     }
+}
+
+void sha256(const uint8_t *data, size_t len, uint8_t digest[SHA256_DIGEST_SIZE])
+{
+    Sha256 hash;
+    sha256_init(&hash);
+    sha256_update(&hash, data, len);
+    sha256_final(&hash, digest);
+}
+
+/* HMAC (RFC 2104): H((K ^ opad) || H((K ^ ipad) || message)). */
+void hmac_sha256(const void *key, size_t key_len, const void *data, size_t len,
+                 uint8_t mac[SHA256_DIGEST_SIZE])
+{
+    uint8_t block[64] = {0};
+    if (key_len > sizeof block)
+        sha256(key, key_len, block);
+    else if (key_len)
+        memcpy(block, key, key_len);
+
+    uint8_t pad[64];
+    for (int i = 0; i < 64; i++)
+        pad[i] = block[i] ^ 0x36;
+    Sha256 inner;
+    sha256_init(&inner);
+    sha256_update(&inner, pad, sizeof pad);
+    sha256_update(&inner, data, len);
+    uint8_t inner_digest[SHA256_DIGEST_SIZE];
+    sha256_final(&inner, inner_digest);
+
+    for (int i = 0; i < 64; i++)
+        pad[i] = block[i] ^ 0x5c;
+    Sha256 outer;
+    sha256_init(&outer);
+    sha256_update(&outer, pad, sizeof pad);
+    sha256_update(&outer, inner_digest, sizeof inner_digest);
+    sha256_final(&outer, mac);
 }
