@@ -27,42 +27,41 @@ def signed_in() -> ControlPlane:
     A token the control plane rejects leads back to sign-in on a terminal, and to
     a message saying how to sign in everywhere else.
     """
-    plane = ControlPlane.from_environment()
-    saved = credentials.load()
-    if saved is not None:
-        if not saved.from_environment:
-            warn_if_exposed()
-        authed = plane.with_token(saved.token)
-        try:
-            authed.verify_token()
-            plane.close()
-            return authed
-        except SignInRequired:
-            authed.close()
-            rejected(plane, saved)
-    elif not interactive():
-        plane.close()
-        raise SignInRequired(
-            "not signed in, and stdin is not a terminal to ask on: run "
-            "`zigttp login --token-stdin` with a token on stdin (or set ZIGTTP_TOKEN)"
-        )
-
-    with plane:
-        token = ask(plane)
-        return plane.with_token(token)
+    with ControlPlane.from_environment() as plane:
+        saved = credentials.load()
+        if saved is not None:
+            accepted = verified_saved(plane, saved)
+            if accepted is not None:
+                return accepted
+        elif not interactive():
+            raise SignInRequired(
+                "not signed in, and stdin is not a terminal to ask on: run "
+                "`zigttp login --token-stdin` with a token on stdin (or set "
+                "ZIGTTP_TOKEN)"
+            )
+        return plane.with_token(ask(plane))
 
 
-def rejected(plane: ControlPlane, saved: credentials.SignIn) -> None:
-    """Say the saved token was refused; raise unless a person can sign in again."""
+def verified_saved(
+    plane: ControlPlane, saved: credentials.SignIn
+) -> ControlPlane | None:
+    """The plane as the saved token's owner; None when a person may sign in again."""
+    if not saved.from_environment:
+        warn_if_exposed()
+    authed = plane.with_token(saved.token)
+    try:
+        authed.verify_token()
+        return authed
+    except SignInRequired:
+        authed.close()
+
     if saved.from_environment:
-        plane.close()
         raise SignInRequired(
             f"{plane.url} rejected the token in {credentials.TOKEN_VARIABLE} "
             "(expired or revoked): set a valid token, or unset it and run "
             "`zigttp login`"
         )
     if not interactive():
-        plane.close()
         raise SignInRequired(
             f"{plane.url} rejected the saved access token (expired or revoked): "
             "sign in again with `zigttp login`, or pipe a new token to "
@@ -71,6 +70,7 @@ def rejected(plane: ControlPlane, saved: credentials.SignIn) -> None:
     output.warn(
         "the saved access token was rejected (expired or revoked): sign in again"
     )
+    return None
 
 
 def ask(plane: ControlPlane) -> str:

@@ -62,16 +62,23 @@ def control_plane_url(environ: Mapping[str, str] | None = None) -> str:
 
 def request_timeout(environ: Mapping[str, str] | None = None) -> float:
     """Seconds one request may take: ZIGTTP_CONTROL_PLANE_TIMEOUT, else 30."""
+    return seconds_setting(TIMEOUT_VARIABLE, DEFAULT_TIMEOUT_SECONDS, environ)
+
+
+def seconds_setting(
+    name: str, default: float, environ: Mapping[str, str] | None = None
+) -> float:
+    """A positive number of seconds (at most an hour) from `name`, else `default`."""
     environ = os.environ if environ is None else environ
-    raw = environ.get(TIMEOUT_VARIABLE, "").strip()
+    raw = environ.get(name, "").strip()
     if not raw:
-        return DEFAULT_TIMEOUT_SECONDS
+        return default
     try:
         seconds = float(raw)
     except ValueError:
         seconds = 0.0
     if not 0 < seconds <= 3600:
-        raise UsageError(f"{TIMEOUT_VARIABLE}={raw!r}: give seconds between 0 and 3600")
+        raise UsageError(f"{name}={raw!r}: give seconds between 0 and 3600")
     return seconds
 
 

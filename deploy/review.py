@@ -8,7 +8,7 @@ from typing import Any
 from zigttp.errors import ControlPlaneError
 
 from .client import ControlPlane
-from .session import Reason
+from .session import Reason, strings
 
 
 @dataclass(frozen=True)
@@ -29,9 +29,9 @@ class Plan:
     def from_json(cls, body: dict[str, Any]) -> Plan:
         coverage = body.get("grantCoverage")
         coverage = coverage if isinstance(coverage, dict) else {}
-        covered = set(_strings(coverage.get("coveredReasons")))
+        covered = set(strings(coverage.get("coveredReasons")))
         diff = body.get("diff")
-        reasons = _strings(diff.get("reasons") if isinstance(diff, dict) else None)
+        reasons = strings(diff.get("reasons") if isinstance(diff, dict) else None)
         return cls(
             plan_id=_text(body, "planId"),
             project=_text(body, "projectName"),
@@ -61,7 +61,7 @@ class Grant:
         return cls(
             grant_id=_text(body, "grantId"),
             project=_text(body, "projectName"),
-            capabilities=tuple(_strings(body.get("capabilities"))),
+            capabilities=tuple(strings(body.get("capabilities"))),
             created_at=_text(body, "createdAt"),
             expires_at=_text(body, "expiresAt"),
             revoked_at=_text(body, "revokedAt"),
@@ -136,7 +136,3 @@ def _clearer(error: ControlPlaneError, plan_id: str) -> ControlPlaneError:
 def _text(body: dict[str, Any], key: str) -> str:
     value = body.get(key)
     return value if isinstance(value, str) else ""
-
-
-def _strings(value: Any) -> list[str]:
-    return [str(item) for item in value] if isinstance(value, list) else []

@@ -80,8 +80,8 @@ def review_required(body: dict[str, Any]) -> ReviewRequired:
     return ReviewRequired(
         plan_id=str(body.get("planId") or "?"),
         review_url=str(body.get("reviewUrl") or ""),
-        covered=_strings(coverage.get("coveredReasons")),
-        uncovered=_strings(coverage.get("uncoveredReasons")),
+        covered=strings(coverage.get("coveredReasons")),
+        uncovered=strings(coverage.get("uncoveredReasons")),
     )
 
 
@@ -128,7 +128,7 @@ def parse(body: dict[str, Any], project: str) -> Session:
         password=body["registryPassword"],
         expires_at=_timestamp(body["expiresAt"]),
         url_hint=str(body.get("urlHint") or ""),
-        grant_ids=tuple(_strings(body.get("grantIds"))),
+        grant_ids=tuple(strings(body.get("grantIds"))),
     )
 
 
@@ -161,5 +161,6 @@ def _timestamp(text: str) -> float:
     return moment.timestamp()
 
 
-def _strings(value: Any) -> list[str]:
+def strings(value: Any) -> list[str]:
+    """The items of a JSON list as strings; anything else is an empty list."""
     return [str(item) for item in value] if isinstance(value, list) else []

@@ -8,14 +8,13 @@ waited on forever. A release that failed ends the wait at once.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from zigttp.errors import ReadyTimeout, ServiceFailed, TransportError, UsageError
+from zigttp.errors import ReadyTimeout, ServiceFailed, TransportError
 from zigttp.progress import Progress, Step, silent
 
-from .client import ControlPlane
+from .client import ControlPlane, seconds_setting
 from .clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -28,19 +27,7 @@ MAX_REQUEST_SECONDS = 10.0
 
 def ready_timeout(environ: Mapping[str, str] | None = None) -> float:
     """ZIGTTP_READY_TIMEOUT (seconds) or 120."""
-    environ = os.environ if environ is None else environ
-    raw = environ.get(READY_TIMEOUT_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_READY_SECONDS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = 0.0
-    if not 0 < seconds <= 3600:
-        raise UsageError(
-            f"{READY_TIMEOUT_VARIABLE}={raw!r}: give seconds between 0 and 3600"
-        )
-    return seconds
+    return seconds_setting(READY_TIMEOUT_VARIABLE, DEFAULT_READY_SECONDS, environ)
 
 
 def until_ready(
