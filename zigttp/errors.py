@@ -61,7 +61,7 @@ class HandlerNotFound(InputError):
         listed = ", ".join(self.tried)
         super().__init__(
             f"no handler found in {directory} (tried {listed}): "
-            "create handler.ts or pass the handler path"
+            "create handler.ts, or another name on that list"
         )
 
 

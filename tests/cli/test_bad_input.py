@@ -102,7 +102,10 @@ def test_no_handler_lists_the_eight_paths_tried(
         "handler.ts, handler.tsx, handler.jsx, handler.js, src/handler.ts, "
         "src/handler.tsx, src/handler.jsx, src/handler.js"
     )
-    assert f"(tried {tried})" in done.stderr
+    assert done.stderr == (
+        f"error: no handler found in {tmp_path} (tried {tried}): "
+        "create handler.ts, or another name on that list\n"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
