@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -11,53 +12,63 @@ from zigttp import __version__
 from zigttp.errors import DotenvError, SourceError, ZigttpError
 
 from . import output
-from .build import build
-from .contract import contract
-from .control_plane import control_plane
-from .deploy import deploy
-from .inspect import inspect
-from .login import login, logout
-from .push import push
-from .review import grants, review, revoke_grant
-from .serve import serve
+
+# Each command's module is imported only when that command runs (or --help lists
+# it), so `zigttp build` does not pay for the control plane's imports.
+COMMANDS = {
+    "build": "build:build",
+    "serve": "serve:serve",
+    "inspect": "inspect:inspect",
+    "contract": "contract:contract",
+    "push": "push:push",
+    "deploy": "deploy:deploy",
+    "login": "login:login",
+    "logout": "login:logout",
+    "review": "review:review",
+    "grants": "review:grants",
+    "revoke-grant": "review:revoke_grant",
+    "control-plane": "control_plane:control_plane",
+}
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module the first time it is needed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        target = COMMANDS.get(name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        command = getattr(module, attribute)
+        assert isinstance(command, click.Command)
+        return command
+
 
 EXIT_USAGE = 1
 EXIT_INTERRUPTED = 130
 
 
-@click.group(context_settings={"help_option_names": ["--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["--help"]})
 @click.version_option(__version__, prog_name="zigttp")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug detail on stderr.")
 def cli(verbose: bool) -> None:
     """Ship a TypeScript HTTP handler as a static binary in a reproducible OCI image.
 
     \b
-    Example:
+    Examples:
       zigttp serve handler.ts      # run it here
       zigttp build                 # write .zigttp/image and print its digest
+      zigttp deploy                # sign in, review, build, push, release, URL
     """
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,
         format="%(name)s: %(message)s",
         stream=sys.stderr,
     )
-
-
-for command in (
-    build,
-    serve,
-    inspect,
-    contract,
-    push,
-    control_plane,
-    deploy,
-    login,
-    logout,
-    review,
-    grants,
-    revoke_grant,
-):
-    cli.add_command(command)
 
 
 def describe(error: ZigttpError) -> str:
