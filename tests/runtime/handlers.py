@@ -13,19 +13,31 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from zigttp import canonical
+from zigttp.contract import program
 from zigttp.toolchain import build, targets
 from zigttp.toolchain.targets import Target
 
 START_TIMEOUT = 10.0
 
 
-def contract_json(env_names: Sequence[str] = (), env_dynamic: bool = False) -> bytes:
-    """A version 1 contract with just the facts the runtime reads."""
+def contract_json(
+    env_names: Sequence[str] = (),
+    env_dynamic: bool = False,
+    egress: Sequence[str] | None = None,
+    cache: Sequence[str] | None = None,
+) -> bytes:
+    """A version 1 contract with just the facts the runtime reads.
+
+    `egress` and `cache` list proven hosts and namespaces; left as None, the
+    category is dynamic (anything goes), as for a handler that computes them.
+    """
     return canonical.dumps(
         {
             "version": 1,
             "handler": {"path": "handler.js", "sha256": "0" * 64},
             "env": {"names": sorted(env_names), "dynamic": env_dynamic},
+            "egress": {"hosts": sorted(egress or ()), "dynamic": egress is None},
+            "cache": {"namespaces": sorted(cache or ()), "dynamic": cache is None},
         }
     )
 
@@ -46,6 +58,27 @@ def binary(
     path.write_bytes(data)
     path.chmod(0o755)
     return path
+
+
+def project_binary(folder: Path, files: Mapping[str, str]) -> tuple[Path, dict]:
+    """Write a project, prove its contract with the real analyzer, build it.
+
+    `files` maps paths in the project (the handler first) to their source.
+    Returns the binary and the contract's JSON.
+    """
+    project = folder / "project"
+    for name, source in files.items():
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+
+    loaded = program.load(project / next(iter(files)))
+    modules = [(module.name, module.javascript) for module in loaded.modules]
+    data = build.handler_binary(modules, loaded.contract.canonical(), targets.host())
+    path = folder / "zigttp-handler"
+    path.write_bytes(data)
+    path.chmod(0o755)
+    return path, loaded.contract.to_json()
 
 
 class Server:

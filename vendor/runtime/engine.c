@@ -33,6 +33,16 @@ static int interrupt_when_late(JSRuntime *runtime, void *opaque)
     return 1;
 }
 
+JSValue engine_interrupt(JSContext *ctx)
+{
+    Engine *engine = JS_GetContextOpaque(ctx);
+    engine->timed_out = true;
+    JS_ThrowInternalError(ctx, "interrupted: the handler ran out of time");
+    JSValue error = JS_GetException(ctx);
+    JS_SetUncatchableError(ctx, error);
+    return JS_Throw(ctx, error);
+}
+
 /* Append "Name: message" and the stack of the pending exception to `out`. */
 static void describe_exception(JSContext *ctx, Buffer *out)
 {

@@ -38,6 +38,11 @@ int64_t engine_now_ns(void);
 Engine *engine_create(const App *app, Buffer *error);
 void engine_destroy(Engine *engine);
 
+/* Throw the uncatchable error that ends a handler whose time ran out, as
+   the interrupt handler does: for native calls (fetch) cut short by the
+   handler's deadline. Returns JS_EXCEPTION. */
+JSValue engine_interrupt(JSContext *ctx);
+
 /* Run the handler for `request` and write the whole answer into `response`.
    Returns the status written. */
 int engine_handle(Engine *engine, const HttpRequest *request, HttpResponse *response);

@@ -214,33 +214,36 @@ static void prepare_next_hop(FetchCall *call, int status, const FetchUrl *from,
 }
 
 /* The deadline for one hop: its own timeout, cut by the handler's. */
-static void deadlines(JSContext *ctx, const FetchCall *call, HttpClientRequest *request,
-                      bool *handler_bound)
+static void deadlines(JSContext *ctx, const FetchCall *call, HttpClientRequest *request)
 {
     const Engine *engine = JS_GetContextOpaque(ctx);
     int64_t now = engine_now_ns();
     request->deadline_ns = now + call->timeout_ms * 1000000;
     request->connect_deadline_ns = now + call->connect_timeout_ms * 1000000;
-    *handler_bound = engine->deadline_ns && engine->deadline_ns < request->deadline_ns;
-    if (*handler_bound)
+    if (engine->deadline_ns && engine->deadline_ns < request->deadline_ns)
         request->deadline_ns = engine->deadline_ns;
     if (request->connect_deadline_ns > request->deadline_ns)
         request->connect_deadline_ns = request->deadline_ns;
 }
 
+/* A fetch cut short by the handler's own deadline ends the handler (504),
+   as running out of time in JavaScript does; one cut by its own timeout
+   answers 599. */
 static JSValue explain_timeout(JSContext *ctx, const FetchUrl *url,
-                               const HttpClientAnswer *answer, const FetchCall *call,
-                               bool handler_bound)
+                               const HttpClientAnswer *answer, const FetchCall *call)
 {
+    const Engine *engine = JS_GetContextOpaque(ctx);
+    if (engine->deadline_ns && engine_now_ns() >= engine->deadline_ns) {
+        log_line("zigttp-handler: fetch to %s stopped (%s): the handler's own time "
+                 "ran out first (see --handler-timeout)",
+                 url->authority, answer->problem);
+        return engine_interrupt(ctx);
+    }
+
     char problem[400];
-    if (handler_bound)
-        snprintf(problem, sizeof problem,
-                 "%s: the handler's own time ran out first (see --handler-timeout)",
-                 answer->problem);
-    else
-        snprintf(problem, sizeof problem, "%s (timeout %lld ms, connect %lld ms)",
-                 answer->problem, (long long)call->timeout_ms,
-                 (long long)call->connect_timeout_ms);
+    snprintf(problem, sizeof problem, "%s (timeout %lld ms, connect %lld ms)",
+             answer->problem, (long long)call->timeout_ms,
+             (long long)call->connect_timeout_ms);
     return failure(ctx, url, answer->code, problem);
 }
 
@@ -268,8 +271,7 @@ static JSValue hop(JSContext *ctx, FetchCall *call, const FetchUrl *url, int hop
         .body_len = call->body_len,
         .max_body = call->max_body,
     };
-    bool handler_bound;
-    deadlines(ctx, call, &request, &handler_bound);
+    deadlines(ctx, call, &request);
 
     HttpClientAnswer answer;
     int status = http_client_exchange(url, &request, &answer);
@@ -279,7 +281,7 @@ static JSValue hop(JSContext *ctx, FetchCall *call, const FetchUrl *url, int hop
     const HttpHeader *location =
         status == 0 ? http_client_header(&answer, "location") : NULL;
     if (status != 0 && strcmp(answer.code, "TimedOut") == 0)
-        result = explain_timeout(ctx, url, &answer, call, handler_bound);
+        result = explain_timeout(ctx, url, &answer, call);
     else if (status != 0)
         result = failure(ctx, url, answer.code, answer.problem);
     else if (!is_redirect(answer.status) || !location ||
@@ -348,8 +350,8 @@ static JSValue exchange(JSContext *ctx, JSValueConst this_value, int argc,
     return result;
 }
 
-/* sleep(ms): wait, but never past the handler's deadline; false when that
-   deadline came first. */
+/* sleep(ms): wait, but never past the handler's deadline, which ends the
+   handler when it comes first. */
 static JSValue sleep_ms(JSContext *ctx, JSValueConst this_value, int argc,
                         JSValueConst *argv)
 {
@@ -367,7 +369,7 @@ static JSValue sleep_ms(JSContext *ctx, JSValueConst this_value, int argc,
         struct timespec pause = {left / 1000000000, left % 1000000000};
         nanosleep(&pause, NULL);
     }
-    return JS_NewBool(ctx, !cut);
+    return cut ? engine_interrupt(ctx) : JS_UNDEFINED;
 }
 
 static const JSCFunctionListEntry natives[] = {
