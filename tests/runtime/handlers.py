@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from zigttp import canonical
 from zigttp.contract import program
@@ -60,7 +61,9 @@ def binary(
     return path
 
 
-def project_binary(folder: Path, files: Mapping[str, str]) -> tuple[Path, dict]:
+def project_binary(
+    folder: Path, files: Mapping[str, str]
+) -> tuple[Path, dict[str, Any]]:
     """Write a project, prove its contract with the real analyzer, build it.
 
     `files` maps paths in the project (the handler first) to their source.

@@ -4,7 +4,9 @@ the cache only contract namespaces. Contracts here come from the real analyzer
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -67,19 +69,29 @@ export default function handler(request) {
 """
 
 
-def _serve(folder: Path, source: str) -> tuple[Server, dict]:
-    path, contract = handlers.project_binary(folder, {"handler.ts": source})
-    return Server(path, ["-q"], handlers.base_env()), contract
+STATS = """
+import { cacheSet, cacheStats } from "zigttp:cache";
+
+export default function handler(request) {
+  cacheSet("visits", "k", "v");
+  const { hits } = cacheStats("sessions");
+  return Response.json({ hits, entries: cacheStats().entries });
+}
+"""
+
+Serve = Callable[[str], tuple[Server, dict[str, Any]]]
 
 
 @pytest.fixture
-def serve(build_cache: Path, tmp_path: Path):
+def serve(build_cache: Path, tmp_path: Path) -> Iterator[Serve]:
+    """serve(handler.ts source) -> (running server, its contract as JSON)."""
     servers: list[Server] = []
 
-    def start(source: str) -> tuple[Server, dict]:
+    def start(source: str) -> tuple[Server, dict[str, Any]]:
         folder = tmp_path / f"project-{len(servers)}"
         folder.mkdir()
-        server, contract = _serve(folder, source)
+        path, contract = handlers.project_binary(folder, {"handler.ts": source})
+        server = Server(path, ["-q"], handlers.base_env())
         servers.append(server)
         return server, contract
 
@@ -88,7 +100,7 @@ def serve(build_cache: Path, tmp_path: Path):
         server.stop()
 
 
-def test_a_contract_host_answers(serve, upstream: Upstream) -> None:
+def test_a_contract_host_answers(serve: Serve, upstream: Upstream) -> None:
     server, contract = serve(PROVEN_FETCH.replace("PORT", str(upstream.port)))
 
     answer = httpx.get(server.url + "/")
@@ -104,7 +116,7 @@ def test_a_contract_host_answers(serve, upstream: Upstream) -> None:
 
 
 def test_a_redirect_to_a_host_outside_the_contract_is_refused(
-    serve, upstream: Upstream
+    serve: Serve, upstream: Upstream
 ) -> None:
     server, _ = serve(PROVEN_FETCH.replace("PORT", str(upstream.port)))
 
@@ -122,7 +134,9 @@ def test_a_redirect_to_a_host_outside_the_contract_is_refused(
     ]
 
 
-def test_a_dynamic_egress_handler_may_fetch_any_host(serve, upstream: Upstream) -> None:
+def test_a_dynamic_egress_handler_may_fetch_any_host(
+    serve: Serve, upstream: Upstream
+) -> None:
     server, contract = serve(DYNAMIC_FETCH)
     other = f"http://other.localhost:{upstream.port}/echo"
 
@@ -132,7 +146,7 @@ def test_a_dynamic_egress_handler_may_fetch_any_host(serve, upstream: Upstream) 
     assert answer.json() == {"status": 200}
 
 
-def test_proven_cache_namespaces_work(serve) -> None:
+def test_proven_cache_namespaces_work(serve: Serve) -> None:
     server, contract = serve(PROVEN_CACHE)
 
     first = httpx.get(server.url + "/").json()
@@ -142,7 +156,7 @@ def test_proven_cache_namespaces_work(serve) -> None:
     assert (first, second) == ({"visits": 1, "last": "1"}, {"visits": 2, "last": "2"})
 
 
-def test_a_dynamic_cache_handler_may_use_any_namespace(serve) -> None:
+def test_a_dynamic_cache_handler_may_use_any_namespace(serve: Serve) -> None:
     server, contract = serve(DYNAMIC_CACHE)
 
     assert contract["cache"]["dynamic"] is True
@@ -181,6 +195,12 @@ def test_a_cache_namespace_the_contract_does_not_list_is_refused(
         "cacheSet refused: cache namespace sessions is not in the handler contract "
         "(it allows: visits)"
     )
+
+
+def test_stats_of_any_namespace_stay_readable(start_server: StartServer) -> None:
+    server = start_server(STATS, egress=[], cache=["visits"])
+
+    assert httpx.get(server.url + "/").json() == {"hits": 0, "entries": 1}
 
 
 def test_no_egress_section_means_no_host_is_allowed(
