@@ -3,8 +3,8 @@
    Sockets are non-blocking; every wait is a poll() bounded by the deadline,
    so a silent server costs at most the time left. The TLS code in tls.zig
    moves its bytes through transport_raw_read and transport_raw_write, so the
-   same deadline holds inside the handshake. Name lookup uses the C library's
-   resolver, whose own timeouts (from /etc/resolv.conf) apply there. */
+   same deadline holds inside the handshake; name lookup (resolve.c) is bounded
+   by the connect deadline. */
 #include "transport.h"
 
 #include <arpa/inet.h>
@@ -24,6 +24,7 @@
 
 #include "ca_roots.h"
 #include "engine.h"
+#include "resolve.h"
 
 static int fail(Transport *transport, const char *code, const char *format,
                 const char *detail)
@@ -60,24 +61,22 @@ static bool is_local_name(const char *host)
            (len > suffix_len && strcmp(host + len - suffix_len, suffix) == 0);
 }
 
-/* The addresses to try, in order. */
-static struct addrinfo *look_up(Transport *transport, const FetchUrl *url)
+/* The addresses to try, in order, found before the connect deadline. */
+static struct addrinfo *look_up(Transport *transport, const FetchUrl *url,
+                                int64_t deadline_ns)
 {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
-    char port[8];
-    snprintf(port, sizeof port, "%d", url->port);
-    const char *name = url->host;
-    if (is_local_name(url->host)) {
-        name = "127.0.0.1";
-        hints.ai_flags |= AI_NUMERICHOST;
-    }
+    bool local = is_local_name(url->host);
+    struct in6_addr address;
+    bool numeric = local || inet_pton(AF_INET, url->host, &address) == 1 ||
+                   inet_pton(AF_INET6, url->host, &address) == 1;
 
     struct addrinfo *found = NULL;
-    int status = getaddrinfo(name, port, &hints, &found);
-    if (status != 0) {
+    ResolveStatus status = resolve(local ? "127.0.0.1" : url->host, url->port, numeric,
+                                   deadline_ns, &found);
+    if (status == RESOLVE_TIMED_OUT)
+        fail(transport, "TimedOut", "timed out looking up %s", url->host);
+    else if (status == RESOLVE_NOT_FOUND)
         fail(transport, "DnsFailed", "cannot find the address of %s", url->host);
-        return NULL;
-    }
     return found;
 }
 
@@ -133,7 +132,7 @@ int transport_open(Transport *transport, const FetchUrl *url,
                    int64_t connect_deadline_ns, int64_t deadline_ns)
 {
     *transport = (Transport){.fd = -1, .deadline_ns = deadline_ns};
-    struct addrinfo *addresses = look_up(transport, url);
+    struct addrinfo *addresses = look_up(transport, url, connect_deadline_ns);
     if (!addresses)
         return -1;
 
