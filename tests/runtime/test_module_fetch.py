@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Iterator
@@ -76,6 +77,29 @@ def test_get_sends_query_headers_and_defaults(
     assert echoed["headers"]["x-trace"] == "t-1"
     assert echoed["headers"]["user-agent"] == "zigttp"
     assert echoed["headers"]["connection"] == "close"
+
+
+def test_headers_the_connection_sets_cannot_be_overridden(
+    fetcher: Server, upstream: Upstream
+) -> None:
+    init = {
+        "headers": {
+            "Host": "evil.example",
+            "Content-Length": "999",
+            "Connection": "keep-alive",
+            "Accept-Encoding": "gzip",
+            "User-Agent": "mine",
+        }
+    }
+
+    answer = _answer(fetcher, f"http://localhost:{upstream.port}/echo", init)
+
+    echoed = json.loads(answer["body"])["headers"]
+    assert echoed["host"] == f"localhost:{upstream.port}"
+    assert echoed["connection"] == "close"
+    assert echoed["user-agent"] == "mine"
+    assert "content-length" not in echoed
+    assert "accept-encoding" not in echoed
 
 
 @pytest.mark.parametrize("method", ["POST", "put", "DELETE"])
@@ -203,15 +227,20 @@ def test_redirect_loops_stop(fetcher: Server, upstream: Upstream) -> None:
 
 
 @pytest.mark.parametrize(
-    ("route", "limit"),
-    [("/bytes?n=2000", 1000), ("/chunked?n=5000", 1000), ("/unframed?n=5000", 1000)],
-    ids=["content-length", "chunked", "unframed"],
+    ("route", "option"),
+    [
+        ("/bytes?n=2000", "maxResponseBytes"),
+        ("/chunked?n=5000", "maxResponseBytes"),
+        ("/unframed?n=5000", "maxResponseBytes"),
+        ("/bytes?n=2000", "max_response_bytes"),
+    ],
+    ids=["content-length", "chunked", "unframed", "snake-case-option"],
 )
 def test_answers_over_the_size_limit_fail_clearly(
-    fetcher: Server, upstream: Upstream, route: str, limit: int
+    fetcher: Server, upstream: Upstream, route: str, option: str
 ) -> None:
     answer = _answer(
-        fetcher, f"http://localhost:{upstream.port}{route}", {"maxResponseBytes": limit}
+        fetcher, f"http://localhost:{upstream.port}{route}", {option: 1000}
     )
 
     assert answer["status"] == 599

@@ -84,8 +84,11 @@
         'fetch(): init.redirect must be "follow", "manual" or "error"',
       );
     }
+    // The reference reads the snake_case spelling of the size limit too.
+    const maxResponseBytes =
+      positive(options, "maxResponseBytes") ?? positive(options, "max_response_bytes");
     return {
-      maxResponseBytes: positive(options, "maxResponseBytes"),
+      maxResponseBytes,
       timeoutMs: positive(options, "timeoutMs"),
       connectTimeoutMs: positive(options, "connectTimeoutMs"),
       redirect,

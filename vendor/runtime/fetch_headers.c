@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Set by the connection itself. Accept-Encoding too: bodies are handed to
+   the handler as they arrive, so they must come uncompressed. */
 static const char *const managed[] = {
     "host",       "content-length", "transfer-encoding",
     "connection", "upgrade",        "keep-alive",
-    "te",         "trailer",
+    "te",         "trailer",        "accept-encoding",
 };
 
 static bool is_token_char(unsigned char c)

@@ -19,8 +19,8 @@ typedef struct FetchHeaders {
 } FetchHeaders;
 
 /* Read an array of [name, value] pairs. Headers the connection manages (Host,
-   Content-Length, Connection, ...) are left out. -1 with a TypeError thrown
-   when a name or value cannot go into an HTTP header. */
+   Content-Length, Connection, Accept-Encoding, ...) are left out. -1 with a TypeError
+   thrown when a name or value cannot go into an HTTP header. */
 int fetch_headers_read(JSContext *ctx, JSValueConst pairs, FetchHeaders *headers);
 
 /* Drop every header called `name` (lowercase). */
