@@ -3,10 +3,12 @@
 // fetch is synchronous and answers a Response: status, statusText, ok,
 // headers (lowercase names, with get() and has()), body, text(), json(), url
 // and redirected. init takes method, headers, body (a string), query (an
-// object appended to the URL, percent-encoded), maxResponseBytes, timeoutMs,
-// connectTimeoutMs and redirect ("follow", "manual" or "error"). When the
-// network fails the answer has status 599 and names the failure in `error`,
-// with `details` for people; a host the contract does not allow throws.
+// object appended to the URL, percent-encoded), maxResponseBytes (16 MiB, also
+// the most), timeoutMs (30 s), connectTimeoutMs (10 s) and redirect ("follow",
+// at most 5 hops, "manual" or "error"); the handler's own deadline always
+// applies. When the network fails the answer has status 599 and names the
+// failure in `error`, with `details` for people; a host the contract does not
+// allow throws.
 (function (natives) {
   "use strict";
 

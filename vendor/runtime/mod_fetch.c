@@ -22,7 +22,8 @@
 
 #define FETCH_TIMEOUT_MS 30000
 #define FETCH_CONNECT_TIMEOUT_MS 10000
-#define FETCH_MAX_RESPONSE_BYTES (16u * 1024 * 1024)
+#define FETCH_LONGEST_MS (24 * 3600 * 1000) /* the handler's deadline comes first */
+#define FETCH_MAX_RESPONSE_BYTES (16 * 1024 * 1024)
 #define FETCH_MAX_REDIRECTS 5
 
 static const char script[] = {
@@ -47,15 +48,15 @@ typedef struct FetchCall {
     int redirect_status; /* the status that led to the current hop */
 } FetchCall;
 
-static int64_t option_ms(JSContext *ctx, JSValueConst options, const char *name,
-                         int64_t fallback)
+/* A positive number option, at most `most`; `fallback` when it is not given. */
+static int64_t option(JSContext *ctx, JSValueConst options, const char *name,
+                      int64_t fallback, int64_t most)
 {
     JSValue value = JS_GetPropertyStr(ctx, options, name);
     double number;
     int64_t result = fallback;
-    if (JS_IsNumber(value) && JS_ToFloat64(ctx, &number, value) == 0 && number > 0 &&
-        number < (double)fallback)
-        result = (int64_t)number;
+    if (JS_IsNumber(value) && JS_ToFloat64(ctx, &number, value) == 0 && number >= 1)
+        result = number < (double)most ? (int64_t)number : most;
     JS_FreeValue(ctx, value);
     return result;
 }
@@ -101,13 +102,12 @@ static int read_call(JSContext *ctx, int argc, JSValueConst *argv, FetchCall *ca
         return -1;
     call->body_text = js_text_arg(ctx, argc, argv, 3, &call->body_len);
     call->body = call->body_text;
-    call->max_body = (size_t)option_ms(ctx, argv[4], "maxResponseBytes",
-                                       FETCH_MAX_RESPONSE_BYTES + 1);
-    if (call->max_body > FETCH_MAX_RESPONSE_BYTES)
-        call->max_body = FETCH_MAX_RESPONSE_BYTES;
-    call->timeout_ms = option_ms(ctx, argv[4], "timeoutMs", FETCH_TIMEOUT_MS);
-    call->connect_timeout_ms =
-        option_ms(ctx, argv[4], "connectTimeoutMs", FETCH_CONNECT_TIMEOUT_MS);
+    call->max_body = (size_t)option(ctx, argv[4], "maxResponseBytes",
+                                    FETCH_MAX_RESPONSE_BYTES, FETCH_MAX_RESPONSE_BYTES);
+    call->timeout_ms =
+        option(ctx, argv[4], "timeoutMs", FETCH_TIMEOUT_MS, FETCH_LONGEST_MS);
+    call->connect_timeout_ms = option(ctx, argv[4], "connectTimeoutMs",
+                                      FETCH_CONNECT_TIMEOUT_MS, FETCH_LONGEST_MS);
     call->redirect = redirect_mode(ctx, argv[4]);
     return 0;
 }
