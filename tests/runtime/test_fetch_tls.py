@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -112,3 +113,20 @@ def test_the_built_in_roots_are_in_the_binary(start_server: StartServer) -> None
 
     assert content.count(b"-----BEGIN CERTIFICATE-----") > 100
     assert httpx.get(server.url + "/").text == "ok"
+
+
+def test_engines_fetch_over_tls_at_the_same_time(
+    start_server: StartServer, tls_files: TlsFiles, tls_upstream: Upstream
+) -> None:
+    server = start_server(
+        calls.caller("fetch"),
+        args=["-q"],
+        env={"SSL_CERT_FILE": str(tls_files.trusted)},
+    )
+    url = f"https://{TLS_HOST}:{tls_upstream.port}/echo"
+
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: calls.call(server, "fetch", url), range(24)))
+
+    assert [answer["status"] for answer in answers] == [200] * 24  # type: ignore[index]
+    assert len(tls_upstream.requests) == 24
