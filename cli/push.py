@@ -23,6 +23,8 @@ DEFAULT_IMAGE = Path(".zigttp") / "image"
 def known_blobs_path() -> Path:
     """Where pushes remember which repositories hold which blobs, for mounts."""
     return dirs.cache_dir() / "known-blobs.json"
+
+
 SIZE_SUFFIXES = {"k": 1024, "m": 1024**2, "g": 1024**3}
 
 

@@ -68,8 +68,9 @@ def listen(host: str, port: int) -> socket.socket:
         listener.listen(2048)
     except OSError as error:
         listener.close()
+        reason = (error.strerror or str(error)).lower()
         raise UsageError(
-            f"cannot listen on {host}:{port}: {error.strerror.lower()}; "
+            f"cannot listen on {host}:{port}: {reason}; "
             "stop what uses it or pick another --port"
         ) from error
     return listener

@@ -1,12 +1,12 @@
 """Fixtures every test folder may use.
 
-    build_cache      ZIGTTP_CACHE_DIR for the session, host runtime built once
-    tool_env         environment for skopeo and umoci (private XDG_RUNTIME_DIR)
-    run_tool         run a Debian image tool and insist that it succeeds
-    open_registry    the real docker-registry on 127.0.0.1, anonymous
-    basic_registry   the same behind htpasswd Basic auth (user "bob")
-    token_registry   the same behind token auth from a local ES256 token server:
-                     "alice" may pull and push everywhere, "reader" only pull
+build_cache      ZIGTTP_CACHE_DIR for the session, host runtime built once
+tool_env         environment for skopeo and umoci (private XDG_RUNTIME_DIR)
+run_tool         run a Debian image tool and insist that it succeeds
+open_registry    the real docker-registry on 127.0.0.1, anonymous
+basic_registry   the same behind htpasswd Basic auth (user "bob")
+token_registry   the same behind token auth from a local ES256 token server:
+                 "alice" may pull and push everywhere, "reader" only pull
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`zigttp push` and `zigttp inspect REF` against the real registry, three auth modes."""
+"""zigttp push and inspect REF against the real registry, in every auth mode."""
 
 from __future__ import annotations
 
