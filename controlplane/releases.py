@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zigttp import dotenv
 from zigttp.controlplane import audit, secret, sessions
 from zigttp.controlplane.accounts import Caller
 from zigttp.controlplane.config import Settings
@@ -19,8 +20,8 @@ from zigttp.errors import ControlPlaneError
 
 DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,127}")
-MAX_ENV_VALUE = 32 * 1024
-MAX_ENV_COUNT = 200
+MAX_ENV_VALUE = dotenv.MAX_VALUE_BYTES
+MAX_ENV_COUNT = dotenv.MAX_NAMES
 CONTRACT_ANNOTATION = "dev.zigttp.contract.sha256"
 
 

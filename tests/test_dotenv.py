@@ -69,3 +69,29 @@ def test_non_utf8_file_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(DotenvError) as caught:
         dotenv.load(path)
     assert str(caught.value) == f"{path}:2: not UTF-8 text: save it as UTF-8"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("A=a\x00b", "the value holds a control character (0x00)"),
+        ("A='x\x1b[2Jy'", "the value holds a control character (0x1b)"),
+        ("A=" + "x" * (dotenv.MAX_VALUE_BYTES + 1), "the value is longer than"),
+    ],
+)
+def test_values_no_environment_can_carry_are_refused(text: str, problem: str) -> None:
+    with pytest.raises(DotenvError) as caught:
+        dotenv.parse(text)
+    assert str(caught.value).startswith(f".env:1: {problem}")
+    assert "x\x1b" not in str(caught.value)
+
+
+def test_a_tab_inside_a_value_is_fine() -> None:
+    assert dotenv.parse("A='one\ttwo'") == {"A": "one\ttwo"}
+
+
+def test_more_names_than_a_release_carries_is_refused() -> None:
+    lines = "\n".join(f"K{number}=v" for number in range(dotenv.MAX_NAMES + 1))
+    with pytest.raises(DotenvError) as caught:
+        dotenv.parse(lines)
+    assert caught.value.line == dotenv.MAX_NAMES + 1

@@ -9,6 +9,14 @@ from zigttp.errors import DotenvError
 
 KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
+# What a release may carry; the control plane enforces the same limits.
+MAX_NAMES = 200
+MAX_VALUE_BYTES = 32 * 1024
+
+# Control characters a process environment cannot carry (NUL) or that would
+# corrupt the log lines and terminals a value may reach; tab is fine.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
 
 def load(path: Path) -> dict[str, str]:
     """The variables in `path`, in file order; a missing file is an empty one."""
@@ -38,8 +46,32 @@ def parse(text: str, name: str = ".env") -> dict[str, str]:
         if not line or line.startswith("#"):
             continue
         key, value = parse_line(line, name, number)
+        check_value(value, name, number)
         values[key] = value
+        if len(values) > MAX_NAMES:
+            raise DotenvError(
+                name,
+                number,
+                f"more than {MAX_NAMES} variables: a release carries at most",
+            )
     return values
+
+
+def check_value(value: str, name: str, number: int) -> None:
+    """Refuse what no environment can carry; never echo the value itself."""
+    found = CONTROL.search(value)
+    if found:
+        code = f"0x{ord(found.group()):02x}"
+        raise DotenvError(
+            name,
+            number,
+            f"the value holds a control character ({code}): "
+            "environment values cannot carry it",
+        )
+    if len(value.encode("utf-8")) > MAX_VALUE_BYTES:
+        raise DotenvError(
+            name, number, f"the value is longer than {MAX_VALUE_BYTES} bytes"
+        )
 
 
 def parse_line(line: str, name: str, number: int) -> tuple[str, str]:
