@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 
 import click
@@ -47,6 +48,8 @@ class LazyGroup(click.Group):
         assert isinstance(command, click.Command)
         return command
 
+
+log = logging.getLogger(__name__)
 
 EXIT_USAGE = 1
 EXIT_INTERRUPTED = 130
@@ -95,4 +98,28 @@ def main(argv: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt):
         output.say("interrupted")
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of stdout went away (`zigttp inspect | head`): nothing to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        output.say(f"error: {describe_os_error(error)}", fg="red")
+        sys.exit(EXIT_USAGE)
+    except Exception as error:
+        # A bug: one line for the user; the traceback only with -v.
+        log.debug("internal error", exc_info=True)
+        output.say(
+            f"error: internal error ({type(error).__name__}: {error}); "
+            "re-run with -v to see where, and please report it",
+            fg="red",
+        )
+        sys.exit(EXIT_USAGE)
     sys.exit(0)
+
+
+def describe_os_error(error: OSError) -> str:
+    """`path: reason` for a file system error that no step turned into its own."""
+    reason = error.strerror or str(error)
+    if error.filename is not None:
+        return f"{error.filename}: {reason.lower()}"
+    return reason

@@ -26,13 +26,21 @@ def write(item: Image | Index, path: Path, tag: str | None = "latest") -> None:
     """Write `item` as a layout at `path`, replacing whatever was there at once."""
     contents = files(item, tag)
 
-    with atomic.replacing_directory(path) as staging:
+    with atomic.replacing_directory(path, replaceable=holds_only_a_layout) as staging:
         os.chmod(staging, 0o755)
         for name, data in contents.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             os.chmod(target, 0o644)
+
+
+def holds_only_a_layout(folder: Path) -> bool:
+    """An empty folder or an earlier image layout: safe to replace with a new one."""
+    names = set(os.listdir(folder))
+    return not names or (
+        "oci-layout" in names and names <= {"oci-layout", "index.json", "blobs"}
+    )
 
 
 def read(path: Path, tag: str | None = None) -> Image | Index:

@@ -107,3 +107,25 @@ def test_git_source_drops_credentials(tmp_path: Path) -> None:
     assert source is not None
     assert source.url == "https://example.invalid/a/b.git"
     assert len(source.revision) == 40
+
+
+def test_package_json_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_bytes(b'\xef\xbb\xbf{"name": "Bom App"}')
+    assert project.service_name(tmp_path).slug == "bom-app"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"name": 5}', '"name" must be a string, found int'),
+        ("[" * 100000 + "]" * 100000, "cannot read it as JSON (nested too deeply)"),
+    ],
+)
+def test_odd_package_json_is_a_clear_error(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    (tmp_path / "package.json").write_text(content)
+    with pytest.raises(
+        InputError, match=message.replace("(", r"\(").replace(")", r"\)")
+    ):
+        project.service_name(tmp_path)

@@ -5,13 +5,23 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from zigttp.errors import UsageError
 
 
 def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Replace `path` with `data` through a temporary file in the same folder."""
+    """Replace `path` with `data` through a temporary file in the same folder.
+
+    Only a regular file (or a link) is ever replaced: a device, folder or pipe
+    at `path` is refused, so `-o /dev/null` cannot swap out the device.
+    """
+    kind = _kind(path)
+    if kind not in (None, "file", "link"):
+        raise UsageError(f"cannot write {path}: it is a {kind}; choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -28,12 +38,24 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
 
 
 @contextlib.contextmanager
-def replacing_directory(path: Path) -> Iterator[Path]:
+def replacing_directory(
+    path: Path, replaceable: Callable[[Path], bool] = lambda folder: True
+) -> Iterator[Path]:
     """Yield a fresh sibling folder; on success it takes the place of `path`.
 
     On any failure the sibling is removed and `path` is left as it was, so an
-    interrupted build never leaves a half-written output behind.
+    interrupted build never leaves a half-written output behind. Only a folder
+    that `replaceable` accepts is ever replaced; anything else at `path` is
+    refused before any work is done.
     """
+    kind = _kind(path)
+    if kind not in (None, "folder"):
+        raise UsageError(f"cannot write {path}: it is a {kind}; choose another path")
+    if kind == "folder" and not replaceable(path):
+        raise UsageError(
+            f"cannot write {path}: it is a folder that holds other files; "
+            "choose a new or empty folder"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
@@ -48,3 +70,20 @@ def replacing_directory(path: Path) -> Iterator[Path]:
         os.replace(path, old)
     os.replace(staging, path)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _kind(path: Path) -> str | None:
+    """What is at `path`, in words, without following a final link."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "pipe or socket"

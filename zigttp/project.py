@@ -60,14 +60,19 @@ def _package_json_name(path: Path) -> str | None:
         return None
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else error
         raise InputError(
-            f"{path}: cannot read it as JSON ({error}): fix the file or remove it"
+            f"{path}: cannot read it as JSON ({reason}): fix the file or remove it"
         ) from error
 
     name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name.strip() else None
+    if name is not None and not isinstance(name, str):
+        raise InputError(
+            f'{path}: "name" must be a string, found {type(name).__name__}'
+        )
+    return name if name and name.strip() else None
 
 
 def _git_origin_basename(directory: Path) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,49 @@ def test_bad_source_date_epoch_is_a_usage_error(run_cli: RunCli, example) -> Non
 
     assert done.returncode == 1
     assert "SOURCE_DATE_EPOCH='yesterday' is not a whole number" in done.stderr
+
+
+def test_output_never_replaces_what_is_not_an_image(
+    run_cli: RunCli, example, tmp_path: Path
+) -> None:
+    project = example("hello")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine")
+
+    cases = [
+        (["-o", str(fifo)], f"error: cannot write {fifo}: it is a pipe or socket"),
+        (["-o", str(busy)], f"error: cannot write {busy}: it is a folder that holds"),
+        (
+            ["--format", "tar", "-o", str(busy)],
+            f"error: cannot write {busy}: it is a folder",
+        ),
+        (
+            ["-o", str(busy / "notes.txt" / "x")],
+            f"error: {busy}/notes.txt/x: not a directory",
+        ),
+    ]
+    for args, message in cases:
+        done = run_cli("build", str(project), *args)
+        assert done.returncode == 1, args
+        assert done.stderr.startswith(message), done.stderr
+    assert (busy / "notes.txt").read_text() == "mine"
+    assert sorted(os.listdir(busy)) == ["notes.txt"]
+
+
+def test_an_earlier_image_is_replaced_in_place(
+    run_cli: RunCli, example, tmp_path: Path
+) -> None:
+    project = example("hello")
+    out = tmp_path / "image"
+    first = run_cli("build", str(project), "-o", str(out))
+    (project / "handler.ts").write_text(
+        (project / "handler.ts").read_text().replace('"ok"', '"fine"')
+    )
+    second = run_cli("build", str(project), "-o", str(out))
+
+    assert first.returncode == second.returncode == 0
+    assert first.stdout != second.stdout
+    assert sorted(os.listdir(out)) == ["blobs", "index.json", "oci-layout"]
