@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,10 @@ from zigttp import dirs
 from zigttp.errors import ControlPlaneError, UsageError
 
 from . import output
+
+if TYPE_CHECKING:
+    from zigttp.controlplane.config import Settings
+    from zigttp.controlplane.database import Database
 
 DATA_DIR_VARIABLE = "ZIGTTP_CP_DATA_DIR"
 
@@ -29,7 +34,15 @@ data_dir_option = click.option(
     help="Database, keys, registry storage and unpacked services.",
 )
 host_option = click.option(
-    "--host", default="127.0.0.1", show_default=True, help="Address to bind."
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind (loopback unless --allow-remote).",
+)
+allow_remote_option = click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Accept --host/--registry-host addresses other machines can reach.",
 )
 port_option = click.option(
     "--port",
@@ -61,7 +74,14 @@ def control_plane() -> None:
     default=None,
     help="Port for the dev registry (default: remembered, else free).",
 )
-def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None:
+@allow_remote_option
+def dev(
+    data_dir: Path,
+    host: str,
+    port: int,
+    registry_port: int | None,
+    allow_remote: bool,
+) -> None:
     """Start the control plane with a local registry and the local provider.
 
     Prints the URL to export and, on the first start, an access token.
@@ -71,13 +91,11 @@ def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None
     Example:
       zigttp control-plane dev --port 8700
     """
-    from zigttp.controlplane import config
+    from zigttp.controlplane import config, data_lock
     from zigttp.controlplane import dev as stack
 
     began = time.monotonic()
-    settings = config.from_environment(data_dir, host, port)
-    registry = f"127.0.0.1:{stack.registry_port(settings.data_dir, registry_port)}"
-    settings = settings.with_registry(registry)
+    settings = config.from_environment(data_dir, host, port, allow_remote=allow_remote)
 
     def started(info: stack.Started) -> None:
         output.say(
@@ -91,7 +109,9 @@ def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None
         output.result(f"export ZIGTTP_CONTROL_PLANE_URL={info.url}")
         output.say("press Ctrl-C to stop")
 
-    stack.run(settings, started)
+    with data_lock.held(settings.data_dir):
+        remembered = stack.registry_port(settings.data_dir, registry_port)
+        stack.run(settings.with_registry(f"127.0.0.1:{remembered}"), started)
 
 
 @control_plane.command()
@@ -104,7 +124,10 @@ def dev(data_dir: Path, host: str, port: int, registry_port: int | None) -> None
     metavar="HOST:PORT",
     help="The registry whose token issuer this server is.",
 )
-def serve(data_dir: Path, host: str, port: int, registry_host: str) -> None:
+@allow_remote_option
+def serve(
+    data_dir: Path, host: str, port: int, registry_host: str, allow_remote: bool
+) -> None:
     """Run the control plane against a registry you run yourself.
 
     Write that registry's config with `zigttp control-plane registry-config`.
@@ -113,25 +136,24 @@ def serve(data_dir: Path, host: str, port: int, registry_host: str) -> None:
     Example:
       zigttp control-plane serve --registry-host 127.0.0.1:5000
     """
-    from zigttp.controlplane import config, server
+    from zigttp.controlplane import data_lock, server
     from zigttp.controlplane.plane import ControlPlane
 
-    settings = config.from_environment(data_dir, host, port).with_registry(
-        registry_host
-    )
-    listener = server.listen(settings.host, settings.port)
-    plane = ControlPlane.open(settings)
-    try:
-        server.run(
-            plane,
-            listener,
-            lambda: output.result(
-                f"export ZIGTTP_CONTROL_PLANE_URL={settings.public_url}"
-            ),
-        )
-    finally:
-        listener.close()
-        plane.close()
+    settings = _settings(data_dir, host, port, registry_host, allow_remote)
+    with data_lock.held(settings.data_dir):
+        listener = server.listen(settings.host, settings.port)
+        plane = ControlPlane.open(settings)
+        try:
+            server.run(
+                plane,
+                listener,
+                lambda: output.result(
+                    f"export ZIGTTP_CONTROL_PLANE_URL={settings.public_url}"
+                ),
+            )
+        finally:
+            listener.close()
+            plane.close()
 
 
 @control_plane.command("registry-config")
@@ -144,7 +166,10 @@ def serve(data_dir: Path, host: str, port: int, registry_host: str) -> None:
     metavar="HOST:PORT",
     help="Where the registry will listen (http.addr).",
 )
-def registry_config(data_dir: Path, host: str, port: int, registry_host: str) -> None:
+@allow_remote_option
+def registry_config(
+    data_dir: Path, host: str, port: int, registry_host: str, allow_remote: bool
+) -> None:
     """Write a docker-registry config whose token auth trusts this control plane.
 
     Prints the config path; run `docker-registry serve PATH`.
@@ -153,12 +178,10 @@ def registry_config(data_dir: Path, host: str, port: int, registry_host: str) ->
     Example:
       zigttp control-plane registry-config --registry-host 127.0.0.1:5000
     """
-    from zigttp.controlplane import config, registry_process
+    from zigttp.controlplane import registry_process
     from zigttp.controlplane.registry_auth import TokenIssuer
 
-    settings = config.from_environment(data_dir, host, port).with_registry(
-        registry_host
-    )
+    settings = _settings(data_dir, host, port, registry_host, allow_remote)
     folder = settings.data_dir / "registry"
     folder.mkdir(parents=True, exist_ok=True)
     issuer = TokenIssuer(folder, settings.token_issuer, settings.registry_service)
@@ -177,16 +200,15 @@ def token() -> None:
 def token_create(data_dir: Path, email: str, label: str) -> None:
     """Create an access token and print it once (only its hash is kept).
 
+    The data dir must be one a control plane has started in.
+
     \b
     Example:
       zigttp control-plane token create --email you@example.com
     """
-    from zigttp.controlplane import accounts, config
-    from zigttp.controlplane.database import Database
+    from zigttp.controlplane import accounts
 
-    settings = config.from_environment(data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(settings.sqlalchemy_url)
+    database = _existing_database(data_dir)
     try:
         database.migrate()
         with database.transaction() as session:
@@ -199,3 +221,97 @@ def token_create(data_dir: Path, email: str, label: str) -> None:
         database.close()
     output.say(f"token for {email.lower()} (namespace {namespace}); it is shown once:")
     output.result(created)
+
+
+@token.command("list")
+@data_dir_option
+@click.option("--email", default=None, help="Only this account's tokens.")
+def token_list(data_dir: Path, email: str | None) -> None:
+    """List access tokens: id, account, label, when made and last used, state.
+
+    \b
+    Example:
+      zigttp control-plane token list --email you@example.com
+    """
+    from zigttp.controlplane import access_tokens
+
+    database = _existing_database(data_dir)
+    try:
+        database.migrate()
+        with database.transaction() as session:
+            found = access_tokens.listed(session, email)
+    finally:
+        database.close()
+
+    rows = [("ID", "EMAIL", "LABEL", "CREATED", "LAST USED", "STATE")]
+    for info in found:
+        state = f"revoked {_when(info.revoked_at)}" if info.revoked_at else "active"
+        rows.append(
+            (
+                info.token_id,
+                info.email,
+                info.label,
+                _when(info.created_at),
+                _when(info.last_used_at),
+                state,
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(5)]
+    for row in rows:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        output.result("  ".join([*cells, row[5]]))
+
+
+@token.command("revoke")
+@data_dir_option
+@click.argument("token_id")
+def token_revoke(data_dir: Path, token_id: str) -> None:
+    """Revoke an access token; browser sessions signed in with it end too.
+
+    \b
+    Example:
+      zigttp control-plane token revoke tok_0123456789abcdef0123
+    """
+    from zigttp.controlplane import access_tokens
+
+    database = _existing_database(data_dir)
+    try:
+        database.migrate()
+        with database.transaction() as session:
+            revoked = access_tokens.revoke(session, token_id)
+    finally:
+        database.close()
+
+    info = revoked.token
+    if revoked.already:
+        output.say(f"{info.token_id} of {info.email} was revoked already")
+    else:
+        output.say(f"revoked {info.token_id} of {info.email} ({info.label})")
+    if revoked.sessions_ended:
+        output.say(
+            f"ended {revoked.sessions_ended} browser session(s) signed in with it"
+        )
+
+
+def _settings(
+    data_dir: Path, host: str, port: int, registry_host: str, allow_remote: bool
+) -> Settings:
+    from zigttp.controlplane import addresses, config
+
+    registry = addresses.host_port(registry_host, "--registry-host", allow_remote)
+    settings = config.from_environment(data_dir, host, port, allow_remote=allow_remote)
+    return settings.with_registry(registry)
+
+
+def _existing_database(data_dir: Path) -> Database:
+    """The database of the control plane in `data_dir`; never a new, empty one."""
+    from zigttp.controlplane import config, database
+
+    settings = config.from_environment(data_dir)
+    return database.open_existing(settings.sqlalchemy_url, str(settings.data_dir))
+
+
+def _when(moment: float | None) -> str:
+    if moment is None:
+        return "never"
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))

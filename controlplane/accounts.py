@@ -24,6 +24,7 @@ class Caller:
     account_id: str
     email: str
     namespace: str
+    token_id: str = ""
 
 
 def account_for(session: Session, email: str) -> Account:
@@ -85,7 +86,7 @@ def verify(session: Session, token: str) -> Caller:
     if row.last_used_at is None or now - row.last_used_at > 60:
         audit.record(session, "token.use", row.id, account.id)
     row.last_used_at = now
-    return Caller(account.id, account.email, account.namespace)
+    return Caller(account.id, account.email, account.namespace, row.id)
 
 
 def start_device_login(session: Session, lifetime: int) -> tuple[str, str]:

@@ -7,7 +7,7 @@ without touching code:
     ZIGTTP_CP_REGIONS             comma-separated region names (us-central,eu-west)
     ZIGTTP_CP_CREDENTIAL_SECONDS  lifetime of deploy-session registry credentials (900)
     ZIGTTP_CP_PLAN_EXPIRY_SECONDS how long a review plan stays pending (86400)
-    ZIGTTP_CP_HEALTH_TIMEOUT      seconds a release has to answer HTTP (30)
+    ZIGTTP_CP_HEALTH_TIMEOUT      seconds a release has to answer HTTP (180)
     ZIGTTP_CP_DEVICE_INTERVAL     device-login poll interval in seconds (5)
     ZIGTTP_CP_RUNTIME             how the local provider runs images: auto|runc|process
     ZIGTTP_CP_HOSTING_PLAN        the hosting plan reported in sessions (local-dev)
@@ -21,9 +21,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from zigttp.controlplane import addresses
 from zigttp.errors import UsageError
 
 DEFAULT_PORT = 8700
+# Longer than `zigttp deploy` waits for ready (120 s): a release that never
+# answers is the client's "not ready in time" (exit 3) while it is still
+# starting here, and only a release that exits is reported failed (exit 4).
+DEFAULT_HEALTH_TIMEOUT = 180
 DEFAULT_REGIONS = ("us-central", "eu-west")
 RUNTIMES = ("auto", "runc", "process")
 _REGION = re.compile(r"[a-z][a-z0-9-]{0,30}")
@@ -44,7 +49,7 @@ class Settings:
     credential_seconds: int = 900
     registry_token_seconds: int = 300
     plan_expiry_seconds: int = 86400
-    health_timeout: float = 30.0
+    health_timeout: float = float(DEFAULT_HEALTH_TIMEOUT)
     device_interval: int = 5
     device_expiry_seconds: int = 600
     hosting_plan: str = "local-dev"
@@ -55,7 +60,7 @@ class Settings:
     @property
     def public_url(self) -> str:
         """Where people and the CLI reach this server."""
-        return f"http://{self.host}:{self.port}"
+        return f"http://{addresses.url_host(self.host)}:{self.port}"
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -81,8 +86,13 @@ def from_environment(
     host: str = "127.0.0.1",
     port: int = DEFAULT_PORT,
     environ: Mapping[str, str] = os.environ,
+    allow_remote: bool = False,
 ) -> Settings:
-    """Settings for `data_dir`, with the ZIGTTP_CP_* variables applied."""
+    """Settings for `data_dir`, with the ZIGTTP_CP_* variables applied.
+
+    `host` must be a loopback address unless `allow_remote` is set.
+    """
+    host = addresses.listen_host(host, "--host", allow_remote)
     regions = _regions(environ.get("ZIGTTP_CP_REGIONS", ""))
     runtime = environ.get("ZIGTTP_CP_RUNTIME", "auto").strip() or "auto"
     if runtime not in RUNTIMES:
@@ -99,7 +109,9 @@ def from_environment(
         regions=regions,
         credential_seconds=_seconds(environ, "ZIGTTP_CP_CREDENTIAL_SECONDS", 900),
         plan_expiry_seconds=_seconds(environ, "ZIGTTP_CP_PLAN_EXPIRY_SECONDS", 86400),
-        health_timeout=float(_seconds(environ, "ZIGTTP_CP_HEALTH_TIMEOUT", 30)),
+        health_timeout=float(
+            _seconds(environ, "ZIGTTP_CP_HEALTH_TIMEOUT", DEFAULT_HEALTH_TIMEOUT)
+        ),
         device_interval=_seconds(environ, "ZIGTTP_CP_DEVICE_INTERVAL", 5),
         hosting_plan=environ.get("ZIGTTP_CP_HOSTING_PLAN", "local-dev") or "local-dev",
         runtime=runtime,

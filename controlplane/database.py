@@ -10,11 +10,11 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from zigttp.errors import ZigttpError
+from zigttp.errors import UsageError, ZigttpError
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -50,6 +50,37 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def open_existing(url: str, where: str) -> Database:
+    """The database of a control plane that has started before, or a UsageError.
+
+    Commands that manage a control plane (tokens) must never create an empty
+    database by mistake: its tokens would work nowhere.
+    """
+    missing = UsageError(
+        f"{where} holds no control plane: pass the --data-dir (or "
+        "ZIGTTP_CP_DATABASE_URL) that `zigttp control-plane dev` or `serve` uses"
+    )
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if not path or not Path(path).is_file():
+            raise missing
+
+    database = Database(url)
+    try:
+        with database.engine.connect() as connection:
+            found = inspect(connection).has_table("alembic_version")
+    except SQLAlchemyError as error:
+        database.close()
+        raise ZigttpError(
+            f"opening the control plane database: {error.__class__.__name__}; "
+            "check ZIGTTP_CP_DATABASE_URL and that the database is up"
+        ) from error
+    if not found:
+        database.close()
+        raise missing
+    return database
 
 
 def _engine(url: str) -> Engine:

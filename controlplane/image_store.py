@@ -8,8 +8,10 @@ size and digest on the way in.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from zigttp.errors import ControlPlaneError, RegistryError, TransportError
+from zigttp.errors import ControlPlaneError, ImageError, RegistryError, TransportError
 from zigttp.oci import descriptor as media
 from zigttp.oci.credentials import Credentials
 from zigttp.oci.descriptor import Descriptor
@@ -56,27 +58,24 @@ class ImageStore:
 
             return load(manifest, kind, fetch)
 
+    def release_image(self, repository: str, digest: str) -> Image | Index:
+        """`pull` for a release request: failures are 4xx/5xx answers."""
+        with _answers(repository, digest):
+            try:
+                return self.pull(repository, digest)
+            except ImageError as error:
+                raise ControlPlaneError(
+                    "release", 409, "invalid_image", str(error)
+                ) from error
+
     def _manifest(self, repository: str, digest: str) -> tuple[bytes, str]:
         reference = self._reference(repository, digest)
-        try:
-            with Session(reference, self.credentials) as session:
-                session.ping()
-                return self._fetch_manifest(session, reference)
-        except RegistryError as error:
-            if error.status == 404:
-                raise ControlPlaneError(
-                    "release",
-                    404,
-                    "image_not_found",
-                    f"{repository}@{digest} is not in the registry; push it first",
-                ) from error
-            raise ControlPlaneError(
-                "release", 502, "registry_error", f"reading the image: {error}"
-            ) from error
-        except TransportError as error:
-            raise ControlPlaneError(
-                "release", 502, "registry_unreachable", str(error)
-            ) from error
+        with (
+            _answers(repository, digest),
+            Session(reference, self.credentials) as session,
+        ):
+            session.ping()
+            return self._fetch_manifest(session, reference)
 
     def _fetch_manifest(
         self, session: Session, reference: Reference
@@ -112,3 +111,25 @@ class ImageStore:
 
     def _reference(self, repository: str, digest: str) -> Reference:
         return Reference.parse(f"{self.registry}/{repository}@{digest}")
+
+
+@contextmanager
+def _answers(repository: str, digest: str) -> Iterator[None]:
+    """Registry failures while serving a release, as the answers the API gives."""
+    try:
+        yield
+    except RegistryError as error:
+        if error.status == 404:
+            raise ControlPlaneError(
+                "release",
+                404,
+                "image_not_found",
+                f"{repository}@{digest} is not in the registry; push it first",
+            ) from error
+        raise ControlPlaneError(
+            "release", 502, "registry_error", f"reading the image: {error}"
+        ) from error
+    except TransportError as error:
+        raise ControlPlaneError(
+            "release", 502, "registry_unreachable", str(error)
+        ) from error

@@ -57,6 +57,7 @@ class WebSession(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     session_hash: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    token_id: Mapped[str | None] = mapped_column(String(40), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[float] = mapped_column(Float)
     expires_at: Mapped[float] = mapped_column(Float)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from zigttp.controlplane import audit, secret
 from zigttp.controlplane.accounts import Caller
-from zigttp.controlplane.models import Grant, Plan, Project
+from zigttp.controlplane.models import Account, Grant, Plan, Project
 from zigttp.errors import ControlPlaneError
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -83,6 +83,42 @@ def create(
     return plan
 
 
+def rejection(
+    session: Session, project: Project, proposed_sha: str, public_url: str
+) -> dict[str, Any] | None:
+    """The 409 answer for a contract whose newest plan was rejected, else None.
+
+    A rejection stands for that exact contract: asking again with the same one
+    answers this instead of opening another plan, until the contract changes.
+    """
+    latest = session.scalar(
+        select(Plan)
+        .where(Plan.project_id == project.id, Plan.proposed_sha == proposed_sha)
+        .order_by(Plan.created_at.desc())
+        .limit(1)
+    )
+    if latest is None or latest.status != REJECTED:
+        return None
+
+    decider = session.get(Account, latest.decided_by or "")
+    by = decider.email if decider is not None else "a deleted account"
+    at = iso(latest.decided_at or latest.created_at)
+    return {
+        "error": "plan_rejected",
+        "message": (
+            f"the plan for this exact contract ({proposed_sha[:12]}) was rejected "
+            f"by {by} at {at} (plan {latest.id}); change the handler so its "
+            "contract differs, then deploy again"
+        ),
+        "planId": latest.id,
+        "projectName": project.name,
+        "proposedSha": proposed_sha,
+        "rejectedBy": by,
+        "rejectedAt": at,
+        "reviewUrl": f"{public_url}/plans/{latest.id}",
+    }
+
+
 def find(session: Session, plan_id: str, caller: Caller) -> tuple[Plan, Project]:
     """The caller's plan, with expiry applied; another account's plan is a 404."""
     plan = session.get(Plan, plan_id) if len(plan_id) <= 40 else None
@@ -106,7 +142,13 @@ def approve(
     mode: str,
     grant_expires: str | None,
 ) -> tuple[Plan, Grant | None]:
-    """Approve once, or approve and grant the plan's reasons for later deploys."""
+    """Approve once, or approve and grant the plan's reasons for later deploys.
+
+    Any token of the project's account may decide its plans, including the token
+    whose deploy asked for the plan: roles (a reviewer who is not the deployer)
+    are not modelled, so review records a decision in the audit log and makes it
+    deliberate, but does not keep one person from approving their own deploy.
+    """
     if mode not in ("once", "grant"):
         raise ControlPlaneError(
             "approve a plan", 400, "invalid_mode", "mode must be 'once' or 'grant'"

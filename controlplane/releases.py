@@ -208,12 +208,26 @@ def _checked_env(env: Any) -> dict[str, str]:
                 "invalid_env",
                 f"env name {key[:64]!r} must match [A-Za-z_][A-Za-z0-9_]*",
             )
-        if not isinstance(value, str) or len(value) > MAX_ENV_VALUE:
+        problem = _value_problem(value)
+        if problem:
             raise ControlPlaneError(
-                "release",
-                400,
-                "invalid_env",
-                f"the value of {key} must be a string of at most {MAX_ENV_VALUE} "
-                "characters",
+                "release", 400, "invalid_env", f"the value of {key} {problem}"
             )
     return {str(key): str(value) for key, value in env.items()}
+
+
+def _value_problem(value: Any) -> str:
+    """Why `value` cannot be an env value ("" if it can); never quotes the value."""
+    if not isinstance(value, str):
+        return "must be a string"
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:
+        return "is not valid Unicode text (it holds a lone surrogate)"
+    if size > MAX_ENV_VALUE:
+        return f"is longer than {MAX_ENV_VALUE} bytes"
+    found = dotenv.CONTROL.search(value)
+    if found:
+        code = f"0x{ord(found.group()):02x}"
+        return f"holds a control character ({code}) that no environment can carry"
+    return ""

@@ -15,7 +15,7 @@ from zigttp import canonical
 from zigttp.controlplane import audit, plans, review, secret
 from zigttp.controlplane.accounts import Caller
 from zigttp.controlplane.config import Settings
-from zigttp.controlplane.models import Plan, Project, RegistryCredential
+from zigttp.controlplane.models import Plan, Project, RegistryCredential, Service
 from zigttp.errors import ControlPlaneError
 
 PROJECT_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
@@ -57,7 +57,7 @@ def check_region(region: Any, settings: Settings, action: str) -> str:
 def open_session(
     session: Session, caller: Caller, settings: Settings, request: dict[str, Any]
 ) -> Answer:
-    """A 200 with credentials, or a 202 naming the plan a person must approve."""
+    """200 with credentials, 202 naming a plan to approve, or 409: contract rejected."""
     action = "open a deploy session"
     name = check_project_name(request.get("projectName"), action)
     region = check_region(request.get("region"), settings, action)
@@ -111,6 +111,10 @@ def open_session(
         )
         _set_baseline(project, contract, sha)
         return _granted(session, caller, project, region, settings, used)
+
+    rejected = plans.rejection(session, project, sha, settings.public_url)
+    if rejected is not None:
+        return Answer(409, rejected)
 
     plan = plans.create(
         session, project, contract, sha, reasons, covered, settings.plan_expiry_seconds
@@ -239,7 +243,7 @@ def _granted(
         "registryUsername": username,
         "registryPassword": password,
         "expiresAt": plans.iso(expires_at),
-        "urlHint": service_url(settings, caller.namespace, project.name, region),
+        "urlHint": service_url(session, settings, caller.namespace, project, region),
     }
     if grant_ids:
         body["grantIds"] = grant_ids
@@ -247,13 +251,22 @@ def _granted(
 
 
 def service_hostname(namespace: str, project: str, region: str) -> str:
-    """`{project}-{region}.{namespace}.localhost`: unique per namespace and region."""
-    label = f"{project}-{region}"
-    if len(label) > 63:
-        label = f"{project[:50]}-{canonical.sha256_hex(label)[:12]}"
-    return f"{label}.{namespace}.localhost"
+    """`{project}.{region}.{namespace}.localhost`: one DNS label for each part.
+
+    Names may hold '-', so joining two of them in one label could make the same
+    host for different services (x-us + central, x + us-central); separate
+    labels cannot. Each part is a valid label already (at most 63 characters).
+    """
+    return f"{project}.{region}.{namespace}.localhost"
 
 
-def service_url(settings: Settings, namespace: str, project: str, region: str) -> str:
-    hostname = service_hostname(namespace, project, region)
+def service_url(
+    session: Session, settings: Settings, namespace: str, project: Project, region: str
+) -> str:
+    """The service's URL: as stored once it exists, else as it will be made."""
+    hostname = session.scalar(
+        select(Service.hostname).where(
+            Service.project_id == project.id, Service.region == region
+        )
+    ) or service_hostname(namespace, project.name, region)
     return f"http://{hostname}:{settings.port}/"

@@ -68,7 +68,7 @@ class LocalProvider:
         self.stopping = threading.Event()
         self.started: set[runner.Instance] = set()
         if self.runc_root is not None:
-            runner.remove_leftovers(self.runc_root)
+            runner.remove_leftovers(self.runc_root, folder / "services")
         mode = "runc containers" if self.runc_root else "plain processes"
         log.info("local provider runs releases as %s", mode)
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from zigttp import atomic
 from zigttp.errors import ZigttpError
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,10 @@ class Instance:
         self.port = port
         self.log_path = workdir / f"{name}.log"
         self.runc_root = runc_root
+        self.bundle = workdir / f"{name}.bundle"
         args = command_line(entrypoint, port)
-        workdir.mkdir(parents=True, exist_ok=True)
+        workdir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        workdir.chmod(0o700)
 
         with self.log_path.open("wb") as log_file:
             if runc_root is None:
@@ -90,7 +93,7 @@ class Instance:
                     start_new_session=True,
                 )
             else:
-                bundle = _bundle(workdir / f"{name}.bundle", rootfs, args, env)
+                bundle = _bundle(self.bundle, rootfs, args, env)
                 self.child = subprocess.Popen(
                     [
                         "runc",
@@ -128,6 +131,8 @@ class Instance:
                 self.child.wait()
         if self.runc_root is not None:
             _runc(self.runc_root, "delete", "--force", self.name)
+            # The bundle's config.json holds the release's env in plain text.
+            shutil.rmtree(self.bundle, ignore_errors=True)
         log.info("stopped %s", self.name)
 
     def _signal(self, number: signal.Signals) -> None:
@@ -138,20 +143,26 @@ class Instance:
             os.killpg(self.child.pid, number)
 
 
-def remove_leftovers(root: Path) -> None:
-    """Delete containers a killed control plane left behind, so names are free."""
-    if not root.exists():
-        return
-    listed = subprocess.run(
-        ["runc", "--root", str(root), "list", "-q"],
-        capture_output=True,
-        text=True,
-        env={"PATH": SEARCH_PATH},
-        check=False,
-    )
-    for name in listed.stdout.split():
-        log.warning("removing leftover container %s", name)
-        _runc(root, "delete", "--force", name)
+def remove_leftovers(root: Path, services: Path) -> None:
+    """Delete the containers and bundles a killed control plane left behind.
+
+    Only call this holding the data dir's lock (data_lock): then every container
+    under `root` belongs to a control plane that is gone, never to a live one.
+    """
+    if root.exists():
+        listed = subprocess.run(
+            ["runc", "--root", str(root), "list", "-q"],
+            capture_output=True,
+            text=True,
+            env={"PATH": SEARCH_PATH},
+            check=False,
+        )
+        for name in listed.stdout.split():
+            log.warning("removing leftover container %s", name)
+            _runc(root, "delete", "--force", name)
+
+    for bundle in services.glob("*/*.bundle"):
+        shutil.rmtree(bundle, ignore_errors=True)
 
 
 def _runc(root: Path, *args: str) -> None:
@@ -170,7 +181,8 @@ def _bundle(
 ) -> Path:
     """An OCI runtime bundle: runc's default spec, adjusted to share the network."""
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=0o700, parents=True)
+    folder.chmod(0o700)
     made = subprocess.run(
         ["runc", "spec", "--bundle", str(folder)],
         capture_output=True,
@@ -197,7 +209,7 @@ def _bundle(
         if space["type"] not in ("network", "uts")
     ]
 
-    config = folder / "config.json"
-    config.write_text(json.dumps(spec))
-    os.chmod(config, 0o600)
+    # runc reads the env from here: only root may read it, and the bundle is
+    # deleted when the release stops (Instance.stop).
+    atomic.write_bytes(folder / "config.json", json.dumps(spec).encode(), mode=0o600)
     return folder

@@ -6,6 +6,8 @@ import gzip
 import io
 import logging
 import os
+import posixpath
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +55,26 @@ def unpack(image: Image, folder: Path) -> Unpacked:
             ):
                 _extract(_tar_bytes(descriptor.media_type, blob), staging)
         log.info("unpacked %s into %s", image.digest.short, rootfs)
-    return Unpacked(rootfs, _entrypoint(image))
+    return Unpacked(rootfs, entrypoint(image))
+
+
+def read_file(image: Image, path: str) -> bytes:
+    """The bytes of the regular file at `path` once every layer is applied.
+
+    Reads the layers without extracting them, so nothing of the image reaches the
+    disk; whiteouts in later layers hide files of earlier ones.
+    """
+    wanted = _member_path(path)
+    found: bytes | None = None
+    for descriptor, blob in zip(image.layer_descriptors, image.layers, strict=True):
+        tar = _tar_bytes(descriptor.media_type, blob)
+        found = _file_in_layer(tar, wanted, found)
+    if found is None:
+        raise ImageError(
+            f"reading the image: it has no regular file {path}; "
+            "build the image with `zigttp build`"
+        )
+    return found
 
 
 def _tar_bytes(media_type: str, blob: bytes) -> bytes:
@@ -85,7 +106,46 @@ def _extract(tar: bytes, target: Path) -> None:
     os.chmod(target, 0o755)
 
 
-def _entrypoint(image: Image) -> tuple[str, ...]:
+def _file_in_layer(tar: bytes, wanted: str, found: bytes | None) -> bytes | None:
+    """`found` as this layer leaves it: replaced, hidden by a whiteout, or kept."""
+    folder, name = posixpath.split(wanted)
+    whiteouts = {
+        posixpath.join(folder, f".wh.{name}"),
+        posixpath.join(folder, ".wh..wh..opq"),
+    }
+    hidden, replaced = False, None
+    try:
+        with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
+            for member in archive:
+                where = _member_path(member.name)
+                hidden = hidden or where in whiteouts
+                if where == wanted:
+                    replaced = _regular_file(archive, member)
+    except (tarfile.TarError, OSError, EOFError) as error:
+        raise ImageError(f"reading a layer: it is not a valid tar: {error}") from None
+
+    # A layer's whiteouts hide only what the layers below it hold.
+    if replaced is not None:
+        return replaced
+    return None if hidden else found
+
+
+def _regular_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:
+    stream = archive.extractfile(member) if member.isreg() else None
+    if stream is None:
+        raise ImageError(
+            f"reading the image: {member.name} is not a regular file "
+            "(a link or a folder); zigttp images hold the binary itself"
+        )
+    return stream.read()
+
+
+def _member_path(name: str) -> str:
+    return posixpath.normpath("/" + name).lstrip("/")
+
+
+def entrypoint(image: Image) -> tuple[str, ...]:
+    """The command line the image's config asks for, or an ImageError."""
     config = image.config_json.get("config") or {}
     command = list(config.get("Entrypoint") or []) + list(config.get("Cmd") or [])
     if not command or not all(isinstance(part, str) for part in command):

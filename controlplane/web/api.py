@@ -13,7 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from zigttp.controlplane import accounts, plans, registry_access, releases, sessions
+from zigttp.controlplane import (
+    accounts,
+    image_contract,
+    plans,
+    registry_access,
+    releases,
+    sessions,
+)
 from zigttp.controlplane.accounts import Caller
 from zigttp.controlplane.plane import ControlPlane
 from zigttp.controlplane.registry_auth import parse_scopes
@@ -21,6 +28,10 @@ from zigttp.errors import ControlPlaneError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_JSON_DEPTH = 32
+"""Requests nest a few levels (a contract's routes); deeper bodies are refused
+before any code walks them recursively."""
+_TOO_DEEP = f"the body nests lists or objects more than {MAX_JSON_DEPTH} deep"
 
 
 async def read_json(request: Request) -> dict[str, Any]:
@@ -40,17 +51,35 @@ async def read_json(request: Request) -> dict[str, Any]:
     try:
         value = json.loads(bytes(body) or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ControlPlaneError(
-            "read the request",
-            400,
-            "invalid_json",
-            f"the body is not valid JSON: {error}",
-        ) from None
+        raise _invalid_json(f"the body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise _invalid_json(_TOO_DEEP) from None
     if not isinstance(value, dict):
-        raise ControlPlaneError(
-            "read the request", 400, "invalid_json", "the body must be a JSON object"
-        )
+        raise _invalid_json("the body must be a JSON object")
+    if _nesting(value) > MAX_JSON_DEPTH:
+        raise _invalid_json(_TOO_DEEP)
     return value
+
+
+def _nesting(value: Any) -> int:
+    """How deeply lists and objects nest in `value`, counted without recursion."""
+    deepest = 0
+    waiting: list[tuple[Any, int]] = [(value, 1)]
+    while waiting:
+        item, depth = waiting.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        waiting.extend((child, depth + 1) for child in item)
+    return deepest
+
+
+def _invalid_json(problem: str) -> ControlPlaneError:
+    return ControlPlaneError("read the request", 400, "invalid_json", problem)
 
 
 async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
@@ -137,9 +166,13 @@ async def deploy_release(request: Request) -> Response:
         request, lambda s: releases.check_request(s, caller, plane.settings, body)
     )
 
+    # The annotation is cheap to read and refuses most mistakes; the contract
+    # inside the binary is the one that counts, and needs the whole image.
     repository = f"{caller.namespace}/{project.name}"
     annotations = await run_in_threadpool(plane.images.annotations, repository, digest)
     releases.check_contract_stamp(project, annotations)
+    image = await run_in_threadpool(plane.images.release_image, repository, digest)
+    image_contract.check(image, project.name, project.baseline_sha)
 
     service, release, deployment = await in_transaction(
         request,

@@ -18,6 +18,8 @@ from zigttp.controlplane.web.proxy import ServiceProxy, service_host
 from zigttp.errors import ControlPlaneError
 
 log = logging.getLogger(__name__)
+API_PATHS = ("/v1/", "/healthz")
+"""Paths that answer JSON; the rest are the HTML pages people use in a browser."""
 
 
 class Application:
@@ -56,6 +58,9 @@ def _starlette(plane: ControlPlane, proxy: ServiceProxy) -> Starlette:
 
 async def _refused(request: Request, error: Exception) -> Response:
     assert isinstance(error, ControlPlaneError)
+    if not request.url.path.startswith(API_PATHS):
+        return pages.refused_page(request, error)
+
     headers = {}
     if error.status == 401 and request.url.path == "/v1/registry/token":
         headers["WWW-Authenticate"] = 'Basic realm="zigttp registry tokens"'

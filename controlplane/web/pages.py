@@ -7,12 +7,10 @@ and by SameSite=Strict, HttpOnly cookies; the pages forbid framing.
 from __future__ import annotations
 
 import hmac
-import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -21,9 +19,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from zigttp.controlplane import accounts, plans, secret
+from zigttp.controlplane import accounts, plans, secret, web_sessions
 from zigttp.controlplane.accounts import Caller
-from zigttp.controlplane.models import Account, WebSession
 from zigttp.controlplane.plane import ControlPlane
 from zigttp.controlplane.web.api import in_transaction
 from zigttp.errors import ControlPlaneError
@@ -32,7 +29,7 @@ HERE = Path(__file__).parent
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 SESSION_COOKIE = "zigttp_session"
 CSRF_COOKIE = "zigttp_csrf"
-SESSION_SECONDS = 12 * 3600
+SESSION_SECONDS = web_sessions.SESSION_SECONDS
 MAX_FORM_BYTES = 16 * 1024
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; "
@@ -59,20 +56,7 @@ async def login_submit(request: Request) -> Response:
     target = _safe_next(str(form.get("next", "")))
 
     def work(session: Session) -> str:
-        caller = accounts.verify(session, token)
-        cookie = secret.new_secret()
-        now = time.time()
-        session.add(
-            WebSession(
-                id=secret.new_id("web"),
-                session_hash=secret.digest(cookie),
-                account_id=caller.account_id,
-                csrf_token=secret.new_secret(),
-                created_at=now,
-                expires_at=now + SESSION_SECONDS,
-            )
-        )
-        return cookie
+        return web_sessions.start(session, accounts.verify(session, token))
 
     try:
         cookie = await in_transaction(request, work)
@@ -191,6 +175,8 @@ async def plan_submit(request: Request) -> Response:
 
 async def logout(request: Request) -> Response:
     await _checked_form(request)
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    await in_transaction(request, lambda s: web_sessions.end(s, cookie))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -206,21 +192,20 @@ def _plan(
 
 async def _signed_in(request: Request) -> Caller | None:
     cookie = request.cookies.get(SESSION_COOKIE, "")
-    if not cookie or len(cookie) > 100:
+    if not cookie:
         return None
+    return await in_transaction(request, lambda s: web_sessions.signed_in(s, cookie))
 
-    def work(session: Session) -> Caller | None:
-        row = session.scalar(
-            select(WebSession).where(WebSession.session_hash == secret.digest(cookie))
-        )
-        if row is None or row.expires_at < time.time():
-            return None
-        account = session.get(Account, row.account_id)
-        if account is None:
-            return None
-        return Caller(account.id, account.email, account.namespace)
 
-    return await in_transaction(request, work)
+def refused_page(request: Request, error: ControlPlaneError) -> Response:
+    """A page's refusal (a failed CSRF check, a form too large) as a small page."""
+    return _render(
+        request,
+        "message.html",
+        "Request refused",
+        status=error.status,
+        message=error.detail,
+    )
 
 
 async def _checked_form(request: Request) -> FormData:

@@ -20,6 +20,7 @@ import pytest
 from tests.tools import require_tool
 from zigttp import canonical
 from zigttp.oci import build, layout
+from zigttp.toolchain import payload
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ZIGTTP = Path(sys.executable).with_name("zigttp")
@@ -120,9 +121,13 @@ class Running:
 
 
 def start_control_plane(
-    data_dir: Path, port: int, registry_port: int, **knobs: str
+    data_dir: Path,
+    port: int,
+    registry_port: int,
+    *options: str,
+    **knobs: str,
 ) -> Running:
-    """Start the dev stack and wait for its export line on stdout."""
+    """Start the dev stack (with more CLI `options`) and wait for its export line."""
     require_tool("docker-registry")
     env = {**os.environ, **knobs, "ZIGTTP_HOME": str(data_dir.parent / "home")}
     began = time.monotonic()
@@ -137,6 +142,7 @@ def start_control_plane(
             str(port),
             "--registry-port",
             str(registry_port),
+            *options,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -165,6 +171,11 @@ def start_control_plane(
     return Running(
         url, token, data_dir, port, registry_port, process, started, stderr, reader
     )
+
+
+def with_contract(binary: bytes, body: dict[str, Any]) -> bytes:
+    """The stand-in binary carrying `body` as a zigttp handler payload would."""
+    return binary + payload.pack(canonical.dumps(body), [("handler.js", b"0")])
 
 
 def standin_layout(binary: bytes, folder: Path, contract_sha: str) -> str:
@@ -260,12 +271,16 @@ def deploy_standin(
     binary: bytes,
     folder: Path,
     env: dict[str, str],
+    region: str = "us-central",
 ) -> Deployed:
     """Session, stand-in image pushed with its credentials, release: the whole path."""
     body = contract()
-    session = open_session(client, project, body).json()
-    digest = standin_layout(binary, folder / "image", canonical.sha256_hex(body))
-    pushed = push(folder / "image", session, digest)
+    session = open_session(client, project, body, region).json()
+    image = folder / f"image-{project}-{region}"
+    digest = standin_layout(
+        with_contract(binary, body), image, canonical.sha256_hex(body)
+    )
+    pushed = push(image, session, digest)
     assert pushed.returncode == 0, pushed.stderr
 
     answer = client.post(
@@ -273,7 +288,7 @@ def deploy_standin(
         json={
             "scopeId": session["scopeId"],
             "projectName": project,
-            "region": "us-central",
+            "region": region,
             "digest": digest,
             "env": env,
         },

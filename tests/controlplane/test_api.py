@@ -231,3 +231,39 @@ def test_plans_expire_and_then_cannot_be_approved(quick_expiry: Running) -> None
     assert read["status"] == "expired"
     assert approve.status_code == 409 and approve.json()["error"] == "plan_expired"
     assert fresh["status"] == "plan_required" and fresh["planId"] != plan["planId"]
+
+
+def test_a_rejected_contract_is_refused_until_it_changes(plane: Running) -> None:
+    rejected_contract = contract(env=("GREETING", "REFUSED"))
+    with plane.client() as client:
+        open_session(client, "refused", contract())
+        plan = open_session(client, "refused", rejected_contract).json()
+        client.post(f"/v1/deploy/plans/{plan['planId']}/reject")
+        again = open_session(client, "refused", rejected_contract)
+        changed = open_session(
+            client, "refused", contract(env=("GREETING", "REFUSED", "MORE"))
+        )
+
+    body = again.json()
+    decided_at = plane.rows("select decided_at from plans where id = ?", plan["planId"])
+    at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(decided_at[0][0]))
+    assert again.status_code == 409
+    assert body == {
+        "error": "plan_rejected",
+        "message": (
+            f"the plan for this exact contract ({plan['proposedSha'][:12]}) was "
+            f"rejected by dev@localhost at {at} (plan {plan['planId']}); change the "
+            "handler so its contract differs, then deploy again"
+        ),
+        "planId": plan["planId"],
+        "projectName": "refused",
+        "proposedSha": plan["proposedSha"],
+        "rejectedBy": "dev@localhost",
+        "rejectedAt": at,
+        "reviewUrl": plan["reviewUrl"],
+    }
+    assert plane.rows(
+        "select count(*) from plans where proposed_sha = ?", plan["proposedSha"]
+    ) == [(1,)]
+    assert changed.status_code == 202
+    assert changed.json()["planId"] != plan["planId"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -56,6 +57,29 @@ def test_malformed_json_is_a_400(plane: Running, body: bytes) -> None:
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_json"
     assert project_count(plane) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "signed_in"),
+    [
+        ("/v1/auth/device/poll", b"[" * 100_000, False),
+        ("/v1/auth/device/start", b'{"a":' * 50_000, False),
+        ("/v1/deploy/session", b"[" * 100_000 + b"]" * 100_000, True),
+        ("/v1/deploy/session", b'{"a":' * 40 + b"1" + b"}" * 40, True),
+    ],
+)
+def test_deeply_nested_json_is_a_400_without_a_traceback(
+    plane: Running, path: str, body: bytes, signed_in: bool
+) -> None:
+    headers = {} if signed_in else {"Authorization": ""}
+    with plane.client() as client:
+        answer = client.post(path, content=body, headers=headers)
+
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_json"
+    assert "nests lists or objects more than 32 deep" in answer.json()["message"]
+    log = "".join(plane.stderr)
+    assert "Traceback" not in log and "RecursionError" not in log
 
 
 def test_a_contract_whose_sha_does_not_match_is_refused(plane: Running) -> None:
@@ -165,25 +189,47 @@ def test_another_accounts_scope_cannot_release(plane: Running) -> None:
 
 
 @pytest.mark.parametrize(
-    "env",
-    [{"1BAD": "x"}, {"GOOD": 5}, {"A;B": "x"}, {"BIG": "x" * 40000}, ["A=1"]],
+    ("env", "problem"),
+    [
+        ({"1BAD": "x"}, "env name '1BAD' must match [A-Za-z_][A-Za-z0-9_]*"),
+        ({"GOOD": 5}, "the value of GOOD must be a string"),
+        ({"A;B": "x"}, "env name 'A;B' must match [A-Za-z_][A-Za-z0-9_]*"),
+        ({"BIG": "x" * 40000}, "the value of BIG is longer than 32768 bytes"),
+        ({"WIDE": "é" * 16385}, "the value of WIDE is longer than 32768 bytes"),
+        (["A=1"], "env must be an object of at most 200 names"),
+        ({f"K{n}": "v" for n in range(201)}, "env must be an object of at most 200"),
+        (
+            {"NUL": "a\x00secret"},
+            "the value of NUL holds a control character (0x00) that no "
+            "environment can carry",
+        ),
+        (
+            {"LINES": "one\r\nsecret"},
+            "the value of LINES holds a control character (0x0d)",
+        ),
+        ({"ESC": "\x1b[2Jsecret"}, "the value of ESC holds a control character (0x1b)"),
+        ({"HALF": "\ud800secret"}, "the value of HALF is not valid Unicode text"),
+    ],
 )
-def test_bad_env_in_a_release_is_refused(plane: Running, env: Any) -> None:
+def test_bad_env_in_a_release_is_refused(
+    plane: Running, env: Any, problem: str
+) -> None:
     with plane.client() as client:
         session = open_session(client, "env-check", contract()).json()
-        answer = client.post(
-            "/v1/deploy/release",
-            json={
-                "scopeId": session["scopeId"],
-                "projectName": "env-check",
-                "region": "us-central",
-                "digest": "sha256:" + "0" * 64,
-                "env": env,
-            },
-        )
+        request = {
+            "scopeId": session["scopeId"],
+            "projectName": "env-check",
+            "region": "us-central",
+            "digest": "sha256:" + "0" * 64,
+            "env": env,
+        }
+        # As JSON text with \u escapes: a lone surrogate travels as one.
+        answer = client.post("/v1/deploy/release", content=json.dumps(request))
 
     assert answer.status_code == 400
     assert answer.json()["error"] == "invalid_env"
+    assert answer.json()["message"].startswith(problem)
+    assert "secret" not in answer.text
     assert not plane.rows("select id from releases")
 
 

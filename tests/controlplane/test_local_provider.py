@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ from .stack import (
     standin_layout,
     start_control_plane,
     wait_for_service,
+    with_contract,
 )
 
 pytestmark = pytest.mark.slow
@@ -42,7 +44,7 @@ def test_a_pushed_image_runs_and_answers_at_its_url(
     answer = fetch_service(plane, deployed.hostname)
 
     assert ready["status"] == "ready", ready
-    assert ready["url"] == f"http://runs-us-central.dev.localhost:{plane.port}/"
+    assert ready["url"] == f"http://runs.us-central.dev.localhost:{plane.port}/"
     assert ready["digest"] == deployed.digest
     assert answer.status_code == 200
     assert answer.text == "hello from s3cr3t-v\n"
@@ -53,7 +55,7 @@ def test_a_pushed_image_runs_and_answers_at_its_url(
 def test_the_proxy_sends_odd_paths_to_the_service_only(
     plane: Running, path: str
 ) -> None:
-    hostname = "runs-us-central.dev.localhost"
+    hostname = "runs.us-central.dev.localhost"
 
     answer = fetch_service(plane, hostname, path)
 
@@ -62,7 +64,7 @@ def test_the_proxy_sends_odd_paths_to_the_service_only(
 
 
 def test_unknown_service_hosts_are_404s(plane: Running) -> None:
-    answer = fetch_service(plane, "nothing-us-central.dev.localhost")
+    answer = fetch_service(plane, "nothing.us-central.dev.localhost")
 
     assert answer.status_code == 404
     assert answer.json()["error"] == "service_not_found"
@@ -186,6 +188,132 @@ def test_an_image_with_another_contract_is_not_released(
     assert answer.json()["error"] == "contract_not_approved"
 
 
+def release_image(
+    client: httpx.Client, project: str, binary: bytes, folder: Path, stamp: str
+) -> httpx.Response:
+    """Push `binary` stamped with contract `stamp` under an approved session."""
+    session = open_session(client, project, contract()).json()
+    digest = standin_layout(binary, folder / "image", stamp)
+    assert push(folder / "image", session, digest).returncode == 0
+    return client.post(
+        "/v1/deploy/release",
+        json={
+            "scopeId": session["scopeId"],
+            "projectName": project,
+            "region": "us-central",
+            "digest": digest,
+            "env": {},
+        },
+    )
+
+
+def test_a_forged_annotation_does_not_release_an_unreviewed_contract(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    approved = contract()
+    unreviewed = copy.deepcopy(approved)
+    unreviewed["routes"]["items"].append(
+        {"method": "POST", "pattern": "/admin", "prefix": True}
+    )
+    binary = with_contract(standin_binary, unreviewed)
+
+    with plane.client() as client:
+        answer = release_image(
+            client, "forged", binary, tmp_path, canonical.sha256_hex(approved)
+        )
+
+    assert answer.status_code == 409
+    assert answer.json() == {
+        "error": "contract_not_approved",
+        "message": (
+            "the handler binary for linux/amd64 carries contract "
+            f"{canonical.sha256_hex(unreviewed)}, but the approved contract of "
+            f"forged is {canonical.sha256_hex(approved)}; deploy it through a "
+            "session"
+        ),
+    }
+    assert not plane.rows("select id from services where hostname like 'forged.%'")
+
+
+def test_an_image_whose_binary_carries_no_contract_is_not_released(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    with plane.client() as client:
+        answer = release_image(
+            client,
+            "no-payload",
+            standin_binary,
+            tmp_path,
+            canonical.sha256_hex(contract()),
+        )
+
+    assert answer.status_code == 409
+    assert answer.json()["error"] == "contract_not_approved"
+    assert answer.json()["message"] == (
+        "the image's contract cannot be read from its binary (reading a handler "
+        "binary: it has no zigttp payload trailer); build the image with "
+        "`zigttp deploy`"
+    )
+
+
+def test_release_env_is_on_disk_only_while_the_release_runs(
+    plane: Running, standin_binary: bytes, tmp_path: Path
+) -> None:
+    if "releases run as runc" not in "".join(plane.stderr):
+        pytest.skip("releases run as plain processes here: no runc bundle")
+    with plane.client() as client:
+        deployed = deploy_standin(
+            plane, client, "bundled", standin_binary, tmp_path, {"API_KEY": "one"}
+        )
+        wait_for_service(client, deployed.service_id, deployed.release_id)
+        services = plane.data_dir / "provider" / "services" / deployed.service_id
+        first = list(services.glob("*.bundle"))
+        modes = [
+            (path.stat().st_mode & 0o777, (path / "config.json").stat().st_mode & 0o777)
+            for path in first
+        ]
+        second = release(client, deployed, "bundled", {"API_KEY": "two"})
+        wait_for_service(client, deployed.service_id, second)
+        deadline = time.monotonic() + 30
+        while any(path.exists() for path in first) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        left = sorted(path.name for path in services.glob("*.bundle"))
+
+    assert [path.name for path in first] == [f"{deployed.release_id}-0.bundle"]
+    assert modes == [(0o700, 0o600)]
+    assert services.stat().st_mode & 0o777 == 0o700
+    assert left == [f"{second}-0.bundle"]
+
+
+def test_service_hostnames_never_collide_across_regions(
+    standin_binary: bytes, tmp_path: Path
+) -> None:
+    running = start_control_plane(
+        tmp_path / "data",
+        free_port(),
+        free_port(),
+        ZIGTTP_CP_REGIONS="central,us-central",
+        ZIGTTP_CP_HEALTH_TIMEOUT="15",
+    )
+    try:
+        with running.client() as client:
+            first = deploy_standin(
+                running, client, "x-us", standin_binary, tmp_path, {}, "central"
+            )
+            second = deploy_standin(
+                running, client, "x", standin_binary, tmp_path, {}, "us-central"
+            )
+            for deployed in (first, second):
+                wait_for_service(client, deployed.service_id, deployed.release_id)
+        answers = [fetch_service(running, d.hostname) for d in (first, second)]
+    finally:
+        assert running.stop() == 0
+
+    assert first.hostname == "x-us.central.dev.localhost"
+    assert second.hostname == "x.us-central.dev.localhost"
+    assert [answer.status_code for answer in answers] == [200, 200]
+
+
 def test_a_digest_that_was_never_pushed_is_not_found(plane: Running) -> None:
     with plane.client() as client:
         session = open_session(client, "unpushed", contract()).json()
@@ -215,6 +343,7 @@ def test_a_restart_relaunches_services_and_keeps_data(
         )
         wait_for_service(client, deployed.service_id, deployed.release_id)
     stopped = first.stop()
+    bundles = list((tmp_path / "data" / "provider").glob("services/*/*.bundle"))
 
     second = start_control_plane(tmp_path / "data", *ports)
     try:
@@ -225,6 +354,7 @@ def test_a_restart_relaunches_services_and_keeps_data(
         assert second.stop() == 0
 
     assert stopped == 0
+    assert bundles == []
     assert second.token == ""  # the first token is printed on the first start only
     assert answer["status"] == "ready"
     assert served.text == "hello from kept\n"

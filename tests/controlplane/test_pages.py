@@ -139,11 +139,21 @@ def test_forms_without_the_csrf_token_are_refused(plane: Running) -> None:
         forged = browserless.post(
             f"/plans/{plan['planId']}", data={"csrf": "guess", "decision": "once"}
         )
+        forged_logout = browserless.post("/logout", data={})
+        still_signed_in = browserless.get("/device")
 
     assert signed_in.status_code == 303
     assert "samesite=strict" in signed_in.headers["set-cookie"].lower()
-    assert forged.status_code == 403
-    assert forged.json()["error"] == "csrf_failed"
+    for refused in (forged, forged_logout):
+        assert refused.status_code == 403
+        assert refused.headers["content-type"] == "text/html; charset=utf-8"
+        assert refused.headers["x-frame-options"] == "DENY"
+        assert "<title>Request refused · zigttp control plane</title>" in refused.text
+        assert (
+            '<p id="message">the form&#39;s CSRF token does not match; reload the '
+            "page and try again</p>" in refused.text
+        )
+    assert still_signed_in.status_code == 200
     status = plane.rows("select status from plans where id = ?", plan["planId"])
     assert status == [("pending",)]
 
