@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from zigttp.deploy import detect, pipeline, state
 from zigttp.deploy.wait import ready_timeout
+from zigttp.errors import Terminated
 from zigttp.progress import Step
 
 from . import output
-from .login import signed_in
+from .login import local_sign_in, verified_sign_in
 
 
 class Lines:
@@ -55,10 +61,14 @@ class Lines:
 def deploy(region: str | None, confirm: bool, no_wait: bool) -> None:
     """Build the handler in this folder, push it and release it; print its URL.
 
-    The handler, the service name and .env come from the current folder; the
-    contract goes to the control plane before anything is uploaded. Exit codes:
-    0 deployed, 1 error, 2 drift (re-run with --confirm), 3 not ready in time,
-    4 the service failed to start, 5 review required.
+    The handler, the service name and .env come from the current folder; every
+    env name the contract reads must be in .env. The contract goes to the
+    control plane before anything is uploaded. Exit codes: 0 deployed, 1 error,
+    2 drift (re-run with --confirm), 3 not ready within our wait
+    (ZIGTTP_READY_TIMEOUT, 120 s), 4 the service reported that it failed to
+    start, 5 review required, 6 superseded (another deploy released a newer
+    version while we waited), 130 Ctrl-C, 143 SIGTERM (both say what did and
+    did not happen).
 
     \b
     Examples:
@@ -66,25 +76,62 @@ def deploy(region: str | None, confirm: bool, no_wait: bool) -> None:
       zigttp deploy --region eu-west --confirm
       zigttp deploy --no-wait
     """
+    with sigterm_stops_like_ctrl_c():
+        try:
+            run(region, confirm, no_wait)
+        except pipeline.TerminationRequested:
+            raise Terminated(
+                "terminated before the deploy started: nothing was built, "
+                "uploaded or released"
+            ) from None
+
+
+def run(region: str | None, confirm: bool, no_wait: bool) -> None:
+    """Read the folder, prepare, sign in, deploy, and print the outcome.
+
+    Everything that can fail without the network (the folder, .env, the token's
+    form, the contract, the env names it reads) fails before anything is sent.
+    """
     directory = Path.cwd()
     previous = state.load(directory)
     project = detect.detect(directory, region, previous)
     options = pipeline.Options(
         confirm=confirm, wait=not no_wait, ready_seconds=ready_timeout()
     )
+    saved = local_sign_in()
 
     lines = Lines()
-    with signed_in() as plane:
-        try:
-            outcome = pipeline.deploy(
-                project, plane, previous.get(project.service), options, lines
-            )
-        finally:
-            lines.close()
+    try:
+        prepared = pipeline.prepare(project, previous.get(project.service), lines)
+        with verified_sign_in(saved) as plane:
+            outcome = pipeline.deploy(prepared, plane, options, lines)
+    finally:
+        lines.close()
 
     if outcome.ready:
-        output.say(f"{project.service} is ready ({outcome.seconds:.1f} s)", fg="green")
+        output.say(f"{project.service} is ready ({outcome.waited:.1f} s)", fg="green")
     else:
         output.say(f"{project.service} released; not waiting for ready (--no-wait)")
     output.say(f"digest {outcome.digest}")
     output.result(outcome.url)
+
+
+@contextlib.contextmanager
+def sigterm_stops_like_ctrl_c() -> Iterator[None]:
+    """While deploying, SIGTERM raises where the deploy is, as Ctrl-C does.
+
+    The deploy then says what did and did not happen and exits 143 (Ctrl-C:
+    130), instead of dying silently halfway through.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise pipeline.TerminationRequested()
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)

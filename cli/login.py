@@ -9,8 +9,8 @@ import webbrowser
 import click
 
 from zigttp.deploy import credentials, device
-from zigttp.deploy.client import ControlPlane
-from zigttp.errors import SignInRequired, UsageError
+from zigttp.deploy.client import ControlPlane, control_plane_url
+from zigttp.errors import InputError, SignInRequired, UsageError
 
 from . import output
 
@@ -22,24 +22,37 @@ def interactive() -> bool:
 
 
 def signed_in() -> ControlPlane:
-    """The control plane with a verified token: saved, ZIGTTP_TOKEN, or asked for.
+    """The control plane with a verified token: saved, ZIGTTP_TOKEN, or asked for."""
+    return verified_sign_in(local_sign_in())
+
+
+def local_sign_in() -> credentials.SignIn | None:
+    """What can be checked without the network: the control plane URL, and a
+    saved or ZIGTTP_TOKEN sign-in (None: ask on the terminal). Without either a
+    sign-in or a terminal, say how to sign in."""
+    control_plane_url()
+    saved = credentials.load()
+    if saved is None and not interactive():
+        raise SignInRequired(
+            "not signed in, and stdin is not a terminal to ask on: run "
+            "`zigttp login --token-stdin` with a token on stdin (or set "
+            "ZIGTTP_TOKEN)"
+        )
+    return saved
+
+
+def verified_sign_in(saved: credentials.SignIn | None) -> ControlPlane:
+    """The control plane as the owner of `saved`, once the control plane accepts it.
 
     A token the control plane rejects leads back to sign-in on a terminal, and to
     a message saying how to sign in everywhere else.
     """
     with ControlPlane.from_environment() as plane:
-        saved = credentials.load()
         if saved is not None:
             accepted = verified_saved(plane, saved)
             if accepted is not None:
                 return accepted
-        elif not interactive():
-            raise SignInRequired(
-                "not signed in, and stdin is not a terminal to ask on: run "
-                "`zigttp login --token-stdin` with a token on stdin (or set "
-                "ZIGTTP_TOKEN)"
-            )
-        return plane.with_token(ask(plane))
+        return plane.with_token(ask(plane, keep_going=True))
 
 
 def verified_saved(
@@ -73,22 +86,35 @@ def verified_saved(
     return None
 
 
-def ask(plane: ControlPlane) -> str:
-    """Hidden token prompt; an empty answer starts browser sign-in. Saves it."""
-    answer = click.prompt(
-        "Access token (press Enter to sign in with a browser)",
-        hide_input=True,
-        default="",
-        show_default=False,
-        err=True,
-    )
-    token = str(answer).strip()
+def ask(plane: ControlPlane, keep_going: bool = False) -> str:
+    """Hidden token prompt; an empty answer starts browser sign-in. Saves it.
+
+    With `keep_going` (a command that only needs to be signed in), a token that
+    cannot be saved is a warning: the command goes on, and the next one asks again.
+    """
+    token = hidden_token("Access token (press Enter to sign in with a browser)")
     if token:
+        credentials.check_token(
+            token, "that access token", "paste the token alone (nothing was sent)"
+        )
         email = verified(plane, token)
     else:
         token, email = device_sign_in(plane)
-    save(plane, token, email)
+    try:
+        save(plane, token, email)
+    except InputError as error:
+        if not keep_going:
+            raise
+        output.warn(f"{error.message}; signed in for this command only")
     return token
+
+
+def hidden_token(prompt: str) -> str:
+    """One answer typed on the terminal without echo, blanks around it removed."""
+    answer = click.prompt(
+        prompt, hide_input=True, default="", show_default=False, err=True
+    )
+    return str(answer).strip()
 
 
 def verified(plane: ControlPlane, token: str) -> str:
@@ -111,7 +137,7 @@ def device_sign_in(plane: ControlPlane) -> tuple[str, str]:
     )
     if open_browser(code.verification_url):
         output.say("opened the page in your browser")
-    output.say(f"waiting for approval (the code expires in {code.expires_in:.0f} s)...")
+    output.say(f"waiting for approval (the code expires in {code.expires_in:.1f} s)...")
 
     approved = device.wait_for_approval(plane, code)
     return approved.token, verified(plane, approved.token) or approved.email
@@ -169,13 +195,16 @@ def login(token_stdin: bool, use_device: bool) -> None:
     """
     if token_stdin and use_device:
         raise UsageError("--token-stdin and --device do not go together: pick one")
+    unusable = credentials.home_problem()
+    if unusable:
+        raise InputError(f"cannot sign in: {unusable}: {credentials.HOME_FIX}")
     problem = credentials.exposure()
     if problem:
         output.warn(f"{problem}: signing in replaces it with a private file")
 
     with ControlPlane.from_environment() as plane:
         if token_stdin:
-            token = read_token(sys.stdin.readline())
+            token = read_token(stdin_token())
             save(plane, token, verified(plane, token))
         elif use_device:
             save(plane, *device_sign_in(plane))
@@ -188,6 +217,15 @@ def login(token_stdin: bool, use_device: bool) -> None:
             )
 
 
+def stdin_token() -> str:
+    """One line of stdin; on a terminal it is typed hidden, like the prompt."""
+    if interactive():
+        return hidden_token("Access token")
+    # Bytes, so that a line that is not UTF-8 meets the token check, not a
+    # decoding error.
+    return sys.stdin.buffer.readline().decode("utf-8", "replace")
+
+
 def read_token(line: str) -> str:
     token = line.strip()
     if not token:
@@ -195,7 +233,11 @@ def read_token(line: str) -> str:
             "--token-stdin read no token: pipe one in, e.g. "
             "printf '%s\\n' \"$TOKEN\" | zigttp login --token-stdin"
         )
-    return token
+    return credentials.check_token(
+        token,
+        "the token read by --token-stdin",
+        "give the token alone on one line (nothing was sent or saved)",
+    )
 
 
 @click.command()

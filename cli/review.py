@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import asdict
 
 import click
 
@@ -57,7 +56,7 @@ def review(
         decided, made = reviews.decide(plane, plan_id, approve, grant)
 
     if as_json:
-        output.result(json.dumps(asdict(decided), indent=2))
+        output.result(json.dumps(decided.to_json(), indent=2))
     if made is not None:
         output.say(
             f"approved plan {decided.plan_id} and granted "
@@ -78,7 +77,7 @@ def review(
 
 def print_plan(plan: Plan, as_json: bool) -> None:
     if as_json:
-        output.result(json.dumps(asdict(plan), indent=2))
+        output.result(json.dumps(plan.to_json(), indent=2))
         return
 
     rows = [
@@ -104,6 +103,8 @@ def print_plan(plan: Plan, as_json: bool) -> None:
 def grants(project: str | None, as_json: bool) -> None:
     """List capability grants, of every project or of PROJECT.
 
+    --json prints them with the API's keys (grantId, projectName, ...).
+
     \b
     Examples:
       zigttp grants
@@ -113,7 +114,7 @@ def grants(project: str | None, as_json: bool) -> None:
         found = reviews.grants(plane, project)
 
     if as_json:
-        output.result(json.dumps([asdict(item) for item in found], indent=2))
+        output.result(json.dumps([item.to_json() for item in found], indent=2))
         return
     if not found:
         output.say(f"no grants{f' for {project}' if project else ''}")

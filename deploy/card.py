@@ -72,6 +72,11 @@ def nothing_blocks() -> str:
     return _row("blocks", "nothing")
 
 
+def missing_env(names: Sequence[str]) -> str:
+    """The `blocks` row for env names the handler reads and .env does not set."""
+    return _row("blocks", f"{', '.join(names)} missing from .env")
+
+
 def review_lines(error: ReviewRequired) -> list[str]:
     """The `blocks` row and each reason marked covered-by-grant or needs-approval."""
     marked = session.reasons(error)

@@ -5,13 +5,15 @@
 
 Every call has a timeout. Errors keep "no answer" (TransportError) apart from
 "an error answer" (ControlPlaneError, or SignInRequired for a rejected token),
-and never carry the token.
+and never carry the token or any other header value; what the server says in
+them is cleaned (server_text) before anyone sees it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -26,8 +28,12 @@ from zigttp.errors import (
     SignInRequired,
     TransportError,
     UsageError,
+    ZigttpError,
 )
 from zigttp.oci.reference import is_loopback
+
+from . import server_text
+from .credentials import check_token
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +42,30 @@ URL_VARIABLE = "ZIGTTP_CONTROL_PLANE_URL"
 TIMEOUT_VARIABLE = "ZIGTTP_CONTROL_PLANE_TIMEOUT"
 DEFAULT_TIMEOUT_SECONDS = 30.0
 CONNECT_TIMEOUT_SECONDS = 10.0
-MAX_DETAIL = 300
+MAX_DETAIL = 500
+USERINFO = re.compile(r"//[^/?#]*@")
 
 
 def control_plane_url(environ: Mapping[str, str] | None = None) -> str:
     """ZIGTTP_CONTROL_PLANE_URL, else the hosted default; plain HTTP only locally."""
     environ = os.environ if environ is None else environ
     raw = environ.get(URL_VARIABLE, "").strip() or DEFAULT_URL
+    # A user name or password in the URL is never shown, whatever else is wrong.
+    shown = USERINFO.sub("//...@", raw)
+    if shown != raw:
+        raise UsageError(
+            f"{URL_VARIABLE}={shown!r} holds a user name or password: remove it "
+            "(the control plane signs you in with an access token, not with "
+            "the URL)"
+        )
     try:
         url = httpx.URL(raw)
-    except httpx.InvalidURL as error:
-        raise UsageError(f"{URL_VARIABLE}={raw!r} is not a URL: {error}") from None
+    except httpx.InvalidURL:
+        raise UsageError(
+            f"{URL_VARIABLE}={raw!r} is not a URL: give one such as {DEFAULT_URL}"
+        ) from None
 
-    if url.scheme not in ("http", "https") or not url.host:
+    if url.scheme not in ("http", "https") or not url.host or url.userinfo:
         raise UsageError(
             f"{URL_VARIABLE}={raw!r}: give an https:// URL such as {DEFAULT_URL}"
         )
@@ -104,6 +121,7 @@ class ControlPlane:
         self.timeout = timeout
         headers = {"User-Agent": f"zigttp/{zigttp.__version__}"}
         if token:
+            check_token(token, "the access token", "sign in again with `zigttp login`")
             headers["Authorization"] = f"Bearer {token}"
         self.http = httpx.Client(
             base_url=url,
@@ -141,7 +159,7 @@ class ControlPlane:
     def verify_token(self) -> str:
         """The email of the token's account; SignInRequired when it is refused."""
         answer = self.call("POST", "/v1/auth/token/verify", "verify the access token")
-        return str(answer.body.get("email") or "")
+        return server_text.field(answer.body, "email")
 
     def device_start(self) -> dict[str, Any]:
         action = "start device sign-in"
@@ -221,7 +239,12 @@ class ControlPlane:
         except httpx.TimeoutException:
             waited = self.timeout if timeout is None else timeout
             raise TransportError(
-                action, url, f"no answer within {waited:g} s"
+                action, url, f"no answer within {waited:.1f} s"
+            ) from None
+        except httpx.LocalProtocolError:
+            raise ZigttpError(
+                f"{action}: the request to {url} could not be sent: a header holds "
+                "characters HTTP does not allow"
             ) from None
         except httpx.TransportError as error:
             raise TransportError(action, url, _reason(error)) from None
@@ -264,7 +287,7 @@ def _error_for(
             f"({detail or 'unauthorized'}): sign in again with `zigttp login`"
         )
     if 300 <= status < 400:
-        where = response.headers.get("location", "")[:120]
+        where = server_text.clean(response.headers.get("location", ""), 120)
         detail = f"it redirects to {where!r}; set {URL_VARIABLE} to the final address"
     return ControlPlaneError(action, status, code or "http_error", detail)
 
@@ -276,20 +299,30 @@ def _error_body(response: httpx.Response) -> tuple[str, str]:
     except ValueError:
         value = None
     if isinstance(value, dict):
-        code = _printable(str(value.get("error") or ""))
-        message = _printable(str(value.get("message") or ""))
+        code = server_text.clean(value.get("error") or "", MAX_DETAIL)
+        message = server_text.clean(value.get("message") or "", MAX_DETAIL)
         return code, message or code
-    reason = response.reason_phrase or "error"
+    reason = server_text.clean(response.reason_phrase or "error", MAX_DETAIL)
     return "", f"{reason} (no JSON error body)"
 
 
-def _printable(text: str) -> str:
-    """Server text shown to people: one line, no control characters, bounded."""
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in text).strip()
-    return cleaned if len(cleaned) <= MAX_DETAIL else cleaned[: MAX_DETAIL - 3] + "..."
+# Fixed words per failure: httpx's own messages may quote the bytes that were
+# sent or received, headers (and so the token) included.
+_REASONS: tuple[tuple[type[httpx.TransportError], str], ...] = (
+    (
+        httpx.ConnectError,
+        "connection refused or host unreachable; is the control plane running?",
+    ),
+    (httpx.ProxyError, "the proxy refused the connection"),
+    (httpx.RemoteProtocolError, "the answer was not valid HTTP"),
+    (httpx.ReadError, "the connection broke while reading the answer"),
+    (httpx.WriteError, "the connection broke while sending the request"),
+    (httpx.UnsupportedProtocol, "the URL's protocol is not supported"),
+)
 
 
 def _reason(error: httpx.TransportError) -> str:
-    if isinstance(error, httpx.ConnectError):
-        return "connection refused or host unreachable; is the control plane running?"
-    return str(error) or error.__class__.__name__
+    for kind, reason in _REASONS:
+        if isinstance(error, kind):
+            return reason
+    return f"the connection failed ({error.__class__.__name__})"

@@ -1,14 +1,18 @@
-"""`zigttp deploy` as steps: prove, open a session, check drift, build, push,
-release, record, wait.
+"""`zigttp deploy` as steps: prepare (prove, show the card, check .env and the
+folder) before anything is sent, then open a session, check drift, build,
+push, release, record, wait.
 
 Each step reports through a Reporter (the CLI draws it). Ctrl-C at any step
-becomes Interrupted, whose message says what happened and what did not; the
-state file is written only once a release was accepted, and whole.
+becomes Interrupted (SIGTERM, raised here as TerminationRequested, becomes
+Terminated), whose message says what happened and what did not; the state file
+is written only once a release was accepted, and whole. When that write fails
+the error says the release is live and what the missing state means.
 """
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,12 +27,13 @@ from zigttp.errors import (
     InputError,
     Interrupted,
     ReviewRequired,
+    Terminated,
 )
 from zigttp.oci import layout, registry
 from zigttp.oci.registry import PushResult
 from zigttp.progress import Step
 
-from . import card, drift, session, state
+from . import card, drift, server_text, session, state
 from .client import ControlPlane
 from .detect import Project
 from .facts import Facts, compare
@@ -39,7 +44,12 @@ from .wait import DEFAULT_READY_SECONDS, until_ready
 log = logging.getLogger(__name__)
 
 IMAGE_PATH = Path(".zigttp") / "image"
+WORK_FOLDER = Path(".zigttp")
 REFRESH_MARGIN_SECONDS = 60.0
+
+
+class TerminationRequested(KeyboardInterrupt):
+    """Raised by the CLI's SIGTERM handler so a deploy stops as on Ctrl-C."""
 
 
 class Reporter(Protocol):
@@ -65,6 +75,17 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Prepared:
+    """A project whose contract is proven and shown, ready to be sent."""
+
+    project: Project
+    previous: ServiceState | None
+    contract: dict[str, Any]
+    sha256: str
+    facts: Facts
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A release the control plane accepted, and whether it reported ready."""
 
@@ -75,33 +96,37 @@ class Outcome:
     ready: bool
     pushed: PushResult
     seconds: float
+    waited: float
+
+
+def prepare(
+    project: Project, previous: ServiceState | None, report: Reporter
+) -> Prepared:
+    """Everything that needs no network: prove, show the card, check env and folder.
+
+    `previous` is the last deploy's state of this service. Nothing is built or
+    sent here, so every error leaves the service and the registry untouched.
+    """
+    try:
+        return _prepare(project, previous, report)
+    except KeyboardInterrupt as stop:
+        raise _stopped(stop, _Progress()) from None
 
 
 def deploy(
-    project: Project,
-    plane: ControlPlane,
-    previous: ServiceState | None,
-    options: Options,
-    report: Reporter,
+    prepared: Prepared, plane: ControlPlane, options: Options, report: Reporter
 ) -> Outcome:
-    """Ship `project` through `plane`; `previous` is its last deploy's state."""
+    """Ship a prepared project through `plane`."""
     progress = _Progress()
     try:
-        return _steps(project, plane, previous, options, report, progress)
-    except KeyboardInterrupt:
-        raise Interrupted(progress.interrupted()) from None
+        return _steps(prepared, plane, options, report, progress)
+    except KeyboardInterrupt as stop:
+        raise _stopped(stop, progress) from None
 
 
-def _steps(
-    project: Project,
-    plane: ControlPlane,
-    previous: ServiceState | None,
-    options: Options,
-    report: Reporter,
-    progress: _Progress,
-) -> Outcome:
-    started = time.monotonic()
-
+def _prepare(
+    project: Project, previous: ServiceState | None, report: Reporter
+) -> Prepared:
     program = prove(project)
     contract = program.contract.to_json()
     sha = program.contract.sha256
@@ -109,6 +134,50 @@ def _steps(
     delta = compare(previous.facts if previous else None, facts)
     for line in card.lines(card.Card(project, sha, facts, delta)):
         report.say(line)
+
+    missing = missing_env(facts, project)
+    if missing:
+        report.say(card.missing_env(missing))
+        names = ", ".join(missing)
+        them = "it" if len(missing) == 1 else "them"
+        raise InputError(
+            f"{project.handler_name} reads {names}, which .env does not set: add "
+            f"{them} to .env (nothing was built or sent)"
+        )
+    check_writable(project)
+    return Prepared(project, previous, contract, sha, facts)
+
+
+def missing_env(facts: Facts, project: Project) -> list[str]:
+    """Env names the contract reads that .env lacks; the service cannot start."""
+    return [name for name in facts.env if name not in project.env]
+
+
+def check_writable(project: Project) -> None:
+    """Fail now, not after the release, when the deploy cannot write its files."""
+    folder = project.directory / WORK_FOLDER
+    probe_in = folder if folder.is_dir() else project.directory
+    try:
+        with tempfile.TemporaryFile(dir=probe_in):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"cannot write in {probe_in}: {error.strerror or error}: deploy keeps "
+            f"the image and its state in {folder}, so make that writable "
+            "(nothing was built or sent)"
+        ) from None
+
+
+def _steps(
+    prepared: Prepared,
+    plane: ControlPlane,
+    options: Options,
+    report: Reporter,
+    progress: _Progress,
+) -> Outcome:
+    started = time.monotonic()
+    project, previous = prepared.project, prepared.previous
+    contract, sha, facts = prepared.contract, prepared.sha256, prepared.facts
 
     progress.reached("session")
     body = session.request_body(project.service, project.region, contract, sha)
@@ -126,7 +195,7 @@ def _steps(
 
     if opened.expires_within(options.refresh_margin):
         left = max(0.0, opened.expires_at - time.time())
-        report.say(f"push credentials expire in {left:.0f} s: reopening the session")
+        report.say(f"push credentials expire in {left:.1f} s: reopening the session")
         opened = session.refreshed(plane, body, opened)
 
     progress.reached("push")
@@ -140,13 +209,16 @@ def _steps(
     report.say(_pushed_line(pushed))
 
     progress.reached("release")
-    service_id, url, release_id = release(plane, project, opened, str(pushed.digest))
+    digest = str(pushed.digest)
+    service_id, url, release_id = release(plane, project, opened, digest)
     progress.reached("released", url)
-    record(project, plane, opened, service_id, url, str(pushed.digest), facts)
+    record(project, plane, opened, service_id, url, digest, facts)
 
     ready = False
+    waited = 0.0
     if options.wait:
         progress.reached("wait", url)
+        began = time.monotonic()
         until_ready(
             plane,
             service_id,
@@ -155,15 +227,17 @@ def _steps(
             options.ready_seconds,
             report.wait_progress,
         )
+        waited = time.monotonic() - began
         ready = True
     return Outcome(
         url=url,
-        digest=str(pushed.digest),
+        digest=digest,
         service_id=service_id,
         release_id=release_id,
         ready=ready,
         pushed=pushed,
         seconds=time.monotonic() - started,
+        waited=waited,
     )
 
 
@@ -209,7 +283,14 @@ def build(project: Project, contract_sha: str, report: Reporter) -> builder.Buil
             f"{project.handler_name} changed during the deploy (its contract is now "
             f"{built.program.contract.sha256[:12]}): re-run `zigttp deploy`"
         )
-    layout.write(built.image, project.directory / IMAGE_PATH)
+    try:
+        layout.write(built.image, project.directory / IMAGE_PATH)
+    except OSError as error:
+        raise InputError(
+            f"cannot write the image to {IMAGE_PATH}: {error.strerror or error}: "
+            "free some space or make the folder writable, then re-run `zigttp "
+            "deploy` (nothing was uploaded or released)"
+        ) from None
     report.say(f"built {built.image.digest} into {IMAGE_PATH}")
     return built
 
@@ -227,12 +308,14 @@ def release(
             "env": dict(project.env),
         }
     )
-    found = [answer.get(key) for key in ("serviceId", "url", "releaseId")]
-    if not all(isinstance(value, str) and value for value in found):
+    service_id, url, release_id = (
+        server_text.field(answer, key) for key in ("serviceId", "url", "releaseId")
+    )
+    if not (service_id and url and release_id):
         raise ControlPlaneError(
             "release", 202, "invalid_answer", "no serviceId, url or releaseId"
         )
-    return str(found[0]), str(found[1]), str(found[2])
+    return service_id, url, release_id
 
 
 def record(
@@ -244,7 +327,11 @@ def record(
     digest: str,
     facts: Facts,
 ) -> Path:
-    """Write this deploy into the state file (before the wait, so 3 and 4 keep it)."""
+    """Write this deploy into the state file (before the wait, so 3 and 4 keep it).
+
+    The release is live by now, so a failed write says so, with the URL and
+    digest, and what a folder that does not remember this release means.
+    """
     entry = ServiceState(
         scope_id=opened.scope_id,
         service_id=service_id,
@@ -256,7 +343,18 @@ def record(
         facts=facts,
         control_plane=plane.url,
     )
-    return state.save(project.directory, project.service, entry)
+    try:
+        return state.save(project.directory, project.service, entry)
+    except (OSError, InputError) as error:
+        problem = error.strerror if isinstance(error, OSError) else str(error)
+        raise InputError(
+            f"released {url} with {digest}, but {state.STATE_PATH} could not be "
+            f"saved ({problem or error}) and the wait for ready was skipped: this "
+            "folder does not remember the release, so the next deploy compares "
+            "with the state before it (drift checks may warn); make .zigttp "
+            "writable or free space, then re-run `zigttp deploy` (it updates the "
+            "same service in place)"
+        ) from None
 
 
 def _pushed_line(pushed: PushResult) -> str:
@@ -300,3 +398,10 @@ class _Progress:
     def interrupted(self) -> str:
         details: dict[str, Any] = {"url": self.url or "the service"}
         return self._MESSAGES[self.stage].format(**details)
+
+
+def _stopped(stop: KeyboardInterrupt, progress: _Progress) -> Interrupted:
+    """Ctrl-C or SIGTERM as the error that says what did and did not happen."""
+    if isinstance(stop, TerminationRequested):
+        return Terminated(progress.interrupted())
+    return Interrupted(progress.interrupted())

@@ -7,8 +7,9 @@ from typing import Any
 
 from zigttp.errors import ControlPlaneError
 
+from . import server_text
 from .client import ControlPlane
-from .session import Reason, strings
+from .session import Reason
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,11 @@ class Plan:
     def from_json(cls, body: dict[str, Any]) -> Plan:
         coverage = body.get("grantCoverage")
         coverage = coverage if isinstance(coverage, dict) else {}
-        covered = set(strings(coverage.get("coveredReasons")))
+        covered = set(server_text.items(coverage.get("coveredReasons")))
         diff = body.get("diff")
-        reasons = strings(diff.get("reasons") if isinstance(diff, dict) else None)
+        reasons = server_text.items(
+            diff.get("reasons") if isinstance(diff, dict) else None
+        )
         return cls(
             plan_id=_text(body, "planId"),
             project=_text(body, "projectName"),
@@ -44,6 +47,24 @@ class Plan:
             reasons=tuple(Reason(text, text in covered) for text in reasons),
         )
 
+    def to_json(self) -> dict[str, Any]:
+        """The plan with the API's keys, as `zigttp review --json` prints it."""
+        return {
+            "planId": self.plan_id,
+            "projectName": self.project,
+            "status": self.status,
+            "createdAt": self.created_at,
+            "expiresAt": self.expires_at,
+            "reviewUrl": self.review_url,
+            "baselineSha": self.baseline_sha or None,
+            "proposedSha": self.proposed_sha,
+            "diff": {"reasons": [reason.text for reason in self.reasons]},
+            "grantCoverage": {
+                "coveredReasons": [r.text for r in self.reasons if r.covered],
+                "uncoveredReasons": [r.text for r in self.reasons if not r.covered],
+            },
+        }
+
 
 @dataclass(frozen=True)
 class Grant:
@@ -51,6 +72,7 @@ class Grant:
 
     grant_id: str
     project: str
+    plan_id: str
     capabilities: tuple[str, ...]
     created_at: str
     expires_at: str
@@ -61,11 +83,24 @@ class Grant:
         return cls(
             grant_id=_text(body, "grantId"),
             project=_text(body, "projectName"),
-            capabilities=tuple(strings(body.get("capabilities"))),
+            plan_id=_text(body, "planId"),
+            capabilities=tuple(server_text.items(body.get("capabilities"))),
             created_at=_text(body, "createdAt"),
             expires_at=_text(body, "expiresAt"),
             revoked_at=_text(body, "revokedAt"),
         )
+
+    def to_json(self) -> dict[str, Any]:
+        """The grant with the API's keys, as `zigttp grants --json` prints it."""
+        return {
+            "grantId": self.grant_id,
+            "projectName": self.project,
+            "planId": self.plan_id or None,
+            "capabilities": list(self.capabilities),
+            "createdAt": self.created_at,
+            "expiresAt": self.expires_at or None,
+            "revokedAt": self.revoked_at or None,
+        }
 
 
 def show(plane: ControlPlane, plan_id: str) -> Plan:
@@ -134,5 +169,4 @@ def _clearer(error: ControlPlaneError, plan_id: str) -> ControlPlaneError:
 
 
 def _text(body: dict[str, Any], key: str) -> str:
-    value = body.get(key)
-    return value if isinstance(value, str) else ""
+    return server_text.field(body, key)

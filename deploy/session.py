@@ -10,6 +10,7 @@ from typing import Any
 from zigttp.errors import ControlPlaneError, ReviewRequired
 from zigttp.oci.credentials import Credentials
 
+from . import server_text
 from .client import ControlPlane
 
 COVERED = "covered-by-grant"
@@ -78,10 +79,10 @@ def review_required(body: dict[str, Any]) -> ReviewRequired:
     coverage = body.get("grantCoverage")
     coverage = coverage if isinstance(coverage, dict) else {}
     return ReviewRequired(
-        plan_id=str(body.get("planId") or "?"),
-        review_url=str(body.get("reviewUrl") or ""),
-        covered=strings(coverage.get("coveredReasons")),
-        uncovered=strings(coverage.get("uncoveredReasons")),
+        plan_id=server_text.field(body, "planId", 80) or "?",
+        review_url=server_text.field(body, "reviewUrl"),
+        covered=server_text.items(coverage.get("coveredReasons")),
+        uncovered=server_text.items(coverage.get("uncoveredReasons")),
     )
 
 
@@ -118,17 +119,17 @@ def parse(body: dict[str, Any], project: str) -> Session:
     if not isinstance(repository, str) or not repository:
         repository = f"{body['namespace']}/{project}"
     return Session(
-        scope_id=body["scopeId"],
-        plan_id=body["planId"],
-        region=str(body.get("region") or ""),
+        scope_id=server_text.clean(body["scopeId"], 80),
+        plan_id=server_text.clean(body["planId"], 80),
+        region=server_text.field(body, "region", 80),
         registry_host=body["registryHost"],
         namespace=body["namespace"],
         repository=repository,
         username=body["registryUsername"],
         password=body["registryPassword"],
         expires_at=_timestamp(body["expiresAt"]),
-        url_hint=str(body.get("urlHint") or ""),
-        grant_ids=tuple(strings(body.get("grantIds"))),
+        url_hint=server_text.field(body, "urlHint"),
+        grant_ids=tuple(server_text.items(body.get("grantIds"))),
     )
 
 
@@ -140,8 +141,10 @@ def refreshed(plane: ControlPlane, body: dict[str, Any], old: Session) -> Sessio
             "refresh the deploy session",
             200,
             "session_moved",
-            f"the refreshed session points at {new.registry_host}/{new.namespace} "
-            f"instead of {old.registry_host}/{old.namespace}: re-run `zigttp deploy`",
+            "the refreshed session points at "
+            f"{server_text.clean(f'{new.registry_host}/{new.namespace}')} instead "
+            f"of {server_text.clean(f'{old.registry_host}/{old.namespace}')}: "
+            "re-run `zigttp deploy`",
         )
     return new
 
@@ -154,13 +157,8 @@ def _timestamp(text: str) -> float:
             "open a deploy session",
             200,
             "invalid_answer",
-            f"expiresAt {text[:40]!r} is not an RFC 3339 time",
+            f"expiresAt {server_text.clean(text, 40)!r} is not an RFC 3339 time",
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.UTC)
     return moment.timestamp()
-
-
-def strings(value: Any) -> list[str]:
-    """The items of a JSON list as strings; anything else is an empty list."""
-    return [str(item) for item in value] if isinstance(value, list) else []

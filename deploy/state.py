@@ -18,6 +18,7 @@ from typing import Any
 from zigttp import atomic
 from zigttp.errors import InputError
 
+from . import server_text
 from .facts import Facts
 
 STATE_PATH = Path(".zigttp") / "deploy-state.json"
@@ -102,8 +103,8 @@ def save(directory: Path, service: str, entry: ServiceState) -> Path:
 
 
 def _text(value: dict[str, Any], key: str) -> str:
-    found = value.get(key)
-    return found if isinstance(found, str) else ""
+    # Most of these came from the control plane, and drift messages print them.
+    return server_text.field(value, key)
 
 
 def _damaged(where: Path, problem: str) -> InputError:

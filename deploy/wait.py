@@ -2,7 +2,13 @@
 
 Each status request gets at most the time left; a request that gets no answer
 is retried until the deadline, so a stalled control plane is reported, not
-waited on forever. A release that failed ends the wait at once.
+waited on forever. The outcomes, each with its own exit code:
+
+- ready: our release reports ready (0);
+- ReadyTimeout: our own deadline passed first (3), whatever the service said;
+- ServiceFailed: the service reports that our release failed (4);
+- Superseded: the service reports a newer release than ours (6), which can
+  only be another deploy's, so waiting longer cannot help.
 """
 
 from __future__ import annotations
@@ -11,9 +17,10 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from zigttp.errors import ReadyTimeout, ServiceFailed, TransportError
+from zigttp.errors import ReadyTimeout, ServiceFailed, Superseded, TransportError
 from zigttp.progress import Progress, Step, silent
 
+from . import server_text
 from .client import ControlPlane, seconds_setting
 from .clock import Clock, SystemClock
 
@@ -23,6 +30,7 @@ DEFAULT_READY_SECONDS = 120.0
 READY_TIMEOUT_VARIABLE = "ZIGTTP_READY_TIMEOUT"
 POLL_SECONDS = 0.5
 MAX_REQUEST_SECONDS = 10.0
+MAX_LOG_LINES = 50
 
 
 def ready_timeout(environ: Mapping[str, str] | None = None) -> float:
@@ -59,14 +67,18 @@ def until_ready(
             log.debug("status of %s: %s", service_id, last_seen)
         else:
             last_seen = _describe(answer)
-            if answer.get("releaseId") == release_id:
+            current = answer.get("releaseId")
+            if current == release_id:
                 state = answer.get("status")
                 if state == "ready":
                     return answer
                 if state == "failed":
-                    raise ServiceFailed(
-                        url, str(answer.get("message") or ""), _tail(answer)
-                    )
+                    message = server_text.field(answer, "message")
+                    raise ServiceFailed(url, message, _tail(answer))
+            elif isinstance(current, str) and current:
+                # The service names its newest release; ours was accepted before
+                # this request, so any other id came later.
+                raise Superseded(url, release_id, server_text.clean(current, 80))
 
         elapsed = clock.monotonic() - started
         progress(Step(f"waiting for {url} to report ready", int(elapsed), 0))
@@ -74,11 +86,13 @@ def until_ready(
 
 
 def _describe(answer: dict[str, Any]) -> str:
-    state = str(answer.get("status") or "unknown")
-    message = str(answer.get("message") or "")
+    state = server_text.field(answer, "status", 40) or "unknown"
+    message = server_text.field(answer, "message")
     return f"{state}: {message}" if message else state
 
 
 def _tail(answer: dict[str, Any]) -> list[str]:
     lines = answer.get("logTail")
-    return [str(line) for line in lines] if isinstance(lines, list) else []
+    if not isinstance(lines, list):
+        return []
+    return [server_text.line(line) for line in lines[-MAX_LOG_LINES:]]

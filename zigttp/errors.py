@@ -20,7 +20,9 @@
         ├── ReadyTimeout            exit 3: released, but not ready in time
         ├── ServiceFailed           exit 4: the service failed to start
         ├── ReviewRequired          exit 5: a person must approve the plan
+        ├── Superseded              exit 6: a newer release replaced ours
         └── Interrupted             exit 130: Ctrl-C, saying what did happen
+            └── Terminated          exit 143: SIGTERM, the same message
 
 Library code raises these and never prints or exits; the CLI turns them into a
 one-line message on stderr and the exit code the class carries.
@@ -204,7 +206,7 @@ class ReadyTimeout(DeployStopped):
         self.seconds = seconds
         self.last_seen = last_seen
         super().__init__(
-            f"{url} did not report ready within {seconds:.0f} s (last seen: "
+            f"{url} did not report ready within {seconds:.1f} s (last seen: "
             f"{last_seen}); the release was made and the state saved: check the "
             "URL later, or re-run `zigttp deploy`"
         )
@@ -250,7 +252,30 @@ class ReviewRequired(DeployStopped):
         )
 
 
+class Superseded(DeployStopped):
+    """While we waited, the service moved on to a release newer than ours."""
+
+    exit_code = 6
+
+    def __init__(self, url: str, ours: str, newer: str) -> None:
+        self.url = url
+        self.ours = ours
+        self.newer = newer
+        super().__init__(
+            f"superseded by {newer}: another deploy released {url} after ours "
+            f"({ours}), so ours will not serve; the state file records ours: "
+            "re-run `zigttp deploy` if this folder's handler should be the one "
+            "running"
+        )
+
+
 class Interrupted(DeployStopped):
     """Ctrl-C during a deploy; the message says what did and did not happen."""
 
     exit_code = 130
+
+
+class Terminated(Interrupted):
+    """SIGTERM during a deploy: stops like Ctrl-C, with the signal's own exit."""
+
+    exit_code = 143

@@ -7,6 +7,7 @@ hosted control plane or the real ~/.zigttp.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import httpx
 import pytest
 
 from tests.controlplane.stack import Running, free_port, start_control_plane
+from zigttp.controlplane import sessions
 
 NOWHERE = "http://127.0.0.1:9"
 """The discard port: a control plane URL that refuses at once, on this machine."""
@@ -197,6 +199,14 @@ def read_state(project: Path) -> dict[str, dict[str, object]]:
     return services
 
 
+def service_url(
+    plane: Running, namespace: str, project: str, region: str = "us-central"
+) -> str:
+    """The public URL the control plane gives a service, by its own naming rule."""
+    host = sessions.service_hostname(namespace, project, region)
+    return f"http://{host}:{plane.port}/"
+
+
 def get_service(plane: Running, url: str, path: str = "/") -> httpx.Response:
     """A request to a deployed service through the control plane's proxy."""
     host = httpx.URL(url).host
@@ -206,3 +216,59 @@ def get_service(plane: Running, url: str, path: str = "/") -> httpx.Response:
         timeout=10.0,
         trust_env=False,
     )
+
+
+class Mounts:
+    """Small tmpfs and read-only bind mounts under /tmp, undone after the test.
+
+    They make a folder really read-only or really full, which file modes cannot
+    do for root (the tests run as root here).
+    """
+
+    def __init__(self) -> None:
+        self.mounted: list[Path] = []
+
+    def tmpfs(self, where: Path, size: str = "1m") -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        self._mount("-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where))
+        return where
+
+    def read_only(self, where: Path) -> Path:
+        """Make `where` (a folder or an earlier mount) read-only, files and all."""
+        if where not in self.mounted:
+            self._mount("--bind", str(where), str(where))
+        self._run("mount", "-o", "remount,bind,ro", str(where))
+        return where
+
+    def fill(self, where: Path) -> None:
+        """Write zeros into `where` until its file system has no space left."""
+        chunk = bytes(64 * 1024)
+        with open(where / "filler", "wb", buffering=0) as out:
+            try:
+                while True:
+                    out.write(chunk)
+            except OSError as error:
+                assert error.errno == errno.ENOSPC, error
+
+    def undo(self) -> None:
+        for where in reversed(self.mounted):
+            subprocess.run(["umount", "-l", str(where)], check=True)
+        self.mounted.clear()
+
+    def _mount(self, *args: str) -> None:
+        self._run("mount", *args)
+        self.mounted.append(Path(args[-1]))
+
+    def _run(self, *args: str) -> None:
+        done = subprocess.run(args, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot {' '.join(args)} here: {done.stderr.strip()}")
+
+
+@pytest.fixture
+def mounts(tmp_path: Path) -> Iterator[Mounts]:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    made = Mounts()
+    yield made
+    made.undo()

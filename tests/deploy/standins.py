@@ -26,11 +26,18 @@ class Request:
 
 @dataclass(frozen=True)
 class Reply:
-    """A status with a JSON body (or raw bytes), after an optional delay."""
+    """A status with a JSON body (or raw bytes), after an optional delay.
+
+    `drop` closes the connection without answering at all.
+    """
 
     status: int
     body: dict[str, Any] | bytes = field(default_factory=dict)
     delay: float = 0.0
+    drop: bool = False
+
+
+DROP = Reply(0, drop=True)
 
 
 Answer = Callable[[Request], Reply]
@@ -88,6 +95,9 @@ class StandIn:
 
                 reply = standin.answer(request)
                 if reply.delay and standin.closing.wait(reply.delay):
+                    return
+                if reply.drop:
+                    self.close_connection = True
                     return
                 data = (
                     reply.body

@@ -26,6 +26,23 @@ def one_line(stderr: str) -> str:
         ("\n# fine\n1ST=x\n", ".env:3: '1ST' is not a valid name: use letters, digits"),
         ('GREETING="open\n', '.env:1: the value opens a " quote it never closes'),
         ("export =x\r\n", ".env:1: '' is not a valid name"),
+        (
+            "GREETING=hi\nNUL=a\0b\n",
+            ".env:2: the value holds a control character (0x00): environment "
+            "values cannot carry it",
+        ),
+        (
+            "GREETING=a\x1b[2Jb\n",
+            ".env:1: the value holds a control character (0x1b)",
+        ),
+        (
+            "".join(f"NAME_{n}=x\n" for n in range(201)),
+            ".env:201: more than 200 variables: a release carries at most",
+        ),
+        (
+            "GREETING=hi\nBIG=" + "x" * (32 * 1024 + 1) + "\n",
+            ".env:2: the value is longer than 32768 bytes",
+        ),
     ],
 )
 def test_a_malformed_dotenv_line_stops_before_anything_is_built_or_sent(
@@ -37,6 +54,57 @@ def test_a_malformed_dotenv_line_stops_before_anything_is_built_or_sent(
 
     assert done.returncode == 1
     assert one_line(done.stderr).startswith(message)
+    assert "\0" not in done.stderr and "\x1b" not in done.stderr
+    assert not (project / ".zigttp").exists()
+
+
+MISSING_ENV = """\
+import { env } from "zigttp:env";
+
+export default function handler(request: Request): Response {
+  return Response.json({ a: env("API_KEY"), b: env("GREETING"), c: env("ZONE") });
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("dotenv", "missing", "message"),
+    [
+        (
+            None,
+            "API_KEY, GREETING, ZONE",
+            "error: handler.ts reads API_KEY, GREETING, ZONE, which .env does not "
+            "set: add them to .env (nothing was built or sent)",
+        ),
+        (
+            "GREETING=hi\nAPI_KEY=\n",
+            "ZONE",
+            "error: handler.ts reads ZONE, which .env does not set: add it to .env "
+            "(nothing was built or sent)",
+        ),
+    ],
+)
+def test_env_names_the_contract_reads_must_be_in_dotenv_before_anything_is_sent(
+    plane: Running,
+    account: Account,
+    zigttp: Cli,
+    tmp_path: Path,
+    dotenv: str | None,
+    missing: str,
+    message: str,
+) -> None:
+    project = make_project(tmp_path, "unset-env", handler=MISSING_ENV, env=dotenv)
+
+    with StandIn(forwarding(plane.url, {})) as standin:
+        done = zigttp(
+            "deploy", cwd=project, env={"ZIGTTP_CONTROL_PLANE_URL": standin.url}
+        )
+
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[-2:] == [f"  blocks    {missing} missing from .env", message]
+    assert lines[-3].startswith("  verdict ")
+    assert standin.requests == []
     assert not (project / ".zigttp").exists()
 
 
@@ -120,9 +188,12 @@ def test_a_control_plane_that_is_down_is_one_line_and_damages_nothing(
     done = zigttp("deploy", cwd=project, env={"ZIGTTP_CONTROL_PLANE_URL": nowhere})
 
     assert done.returncode == 1
-    assert one_line(done.stderr).startswith(
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1].startswith(
         f"error: verify the access token: cannot reach {nowhere}/v1/auth/token/verify: "
     )
+    assert lines[-2].startswith("  verdict ")
+    assert "Traceback" not in done.stderr
     assert (project / ".zigttp" / "deploy-state.json").read_bytes() == state
     assert (local_only / "credentials").read_bytes() == saved
 

@@ -12,7 +12,15 @@ import pytest
 from tests.controlplane.stack import Running, free_port, start_control_plane
 from zigttp import canonical
 
-from .conftest import HELLO, Account, Cli, get_service, make_project, read_state
+from .conftest import (
+    HELLO,
+    Account,
+    Cli,
+    get_service,
+    make_project,
+    read_state,
+    service_url,
+)
 
 
 def test_first_deploy_prints_a_url_that_answers(
@@ -24,10 +32,7 @@ def test_first_deploy_prints_a_url_that_answers(
 
     assert done.returncode == 0, done.stderr
     url = done.stdout.strip()
-    assert (
-        url
-        == f"http://first-app-us-central.{account.namespace}.localhost:{plane.port}/"
-    )
+    assert url == service_url(plane, account.namespace, "first-app")
     answer = get_service(plane, url)
     assert answer.status_code == 200
     assert answer.json() == {"greeting": "hello", "version": 1}
@@ -154,7 +159,7 @@ def test_credentials_near_expiry_reopen_the_session_before_the_push(
 
     assert done.returncode == 0, done.stderr
     assert re.search(
-        r"^push credentials expire in (29|30) s: reopening the session$",
+        r"^push credentials expire in (29|30)\.\d s: reopening the session$",
         done.stderr,
         re.MULTILINE,
     ), done.stderr

@@ -12,16 +12,19 @@ import pytest
 
 from zigttp.deploy import device
 from zigttp.deploy.client import ControlPlane
-from zigttp.errors import SignInRequired
+from zigttp.errors import ControlPlaneError, SignInRequired, TransportError
 
 from .conftest import Cli
-from .standins import Reply, Request, StandIn
+from .standins import DROP, Reply, Request, StandIn
 
 PENDING = Reply(202, {"status": "pending"})
 SLOW_DOWN = Reply(202, {"status": "pending", "slowDown": True})
 APPROVED = Reply(200, {"token": "ztp_from-device", "email": "dev@example.test"})
 EXPIRED = Reply(410, {"error": "expired_token", "message": "expired"})
 DENIED = Reply(403, {"error": "access_denied", "message": "denied"})
+BROKEN = Reply(500, {"error": "internal", "message": "the database is busy"})
+UNAVAILABLE = Reply(503, b"Service Unavailable")
+REFUSED = Reply(400, {"error": "invalid_request", "message": "no deviceCode"})
 
 
 class RecordingClock:
@@ -86,6 +89,15 @@ def clock() -> RecordingClock:
         (None, 12, [PENDING, DENIED], [5, 5], "denied"),
         (True, 60, [APPROVED], [5], "ok"),
         (-3, 60, [APPROVED], [5], "ok"),
+        # Never faster than one poll a second.
+        (0.01, 60, [PENDING, PENDING, APPROVED], [1, 1, 1], "ok"),
+        (0, 60, [APPROVED], [5], "ok"),
+        # A 5xx or no answer is tried again, up to three times in a row.
+        (2, 60, [BROKEN, DROP, UNAVAILABLE, APPROVED], [2, 2, 2, 2], "ok"),
+        (2, 60, [BROKEN, PENDING, BROKEN, DROP, DROP, APPROVED], [2] * 6, "ok"),
+        (2, 60, [BROKEN, DROP, BROKEN, UNAVAILABLE], [2, 2, 2, 2], "error"),
+        (None, 12, [BROKEN, BROKEN, BROKEN], [5, 5, 2], "expired"),
+        (2, 60, [REFUSED], [2], "error"),
     ],
 )
 def test_r11_polling_follows_the_interval_slow_downs_and_expiry(
@@ -107,6 +119,8 @@ def test_r11_polling_follows_the_interval_slow_downs_and_expiry(
                 "expired" if "expired" in error.message else "denied",
                 error.message,
             )
+        except (ControlPlaneError, TransportError) as error:
+            result = ("error", error.message)
         plane.close()
 
     assert clock.sleeps == sleeps
@@ -117,8 +131,10 @@ def test_r11_polling_follows_the_interval_slow_downs_and_expiry(
     if outcome == "expired":
         assert result[1] == (
             "the sign-in code ABCD-EFGH expired before it was approved (it was valid "
-            f"for {expires} s): run `zigttp login` for a new one"
+            f"for {expires:.1f} s): run `zigttp login` for a new one"
         )
+    if outcome == "error":
+        assert result[1].startswith("poll device sign-in: ")
     if outcome == "denied":
         assert result[1] == (
             "the sign-in with code ABCD-EFGH was denied in the browser: run "
@@ -142,7 +158,7 @@ def test_login_device_shows_url_and_code_polls_and_saves_the_verified_token(
     assert done.returncode == 0, done.stderr
     assert done.stderr.splitlines() == [
         "to sign in, open http://127.0.0.1:9/device and enter the code ABCD-EFGH",
-        "waiting for approval (the code expires in 30 s)...",
+        "waiting for approval (the code expires in 30.0 s)...",
         f"signed in to {fast_device.url} as dev@example.test; saved to "
         f"{local_only / 'credentials'}",
     ]

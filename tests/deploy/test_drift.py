@@ -6,7 +6,14 @@ from pathlib import Path
 
 from tests.controlplane.stack import Running
 
-from .conftest import Account, Cli, get_service, make_project, read_state
+from .conftest import (
+    Account,
+    Cli,
+    get_service,
+    make_project,
+    read_state,
+    service_url,
+)
 from .standins import Reply, Request, StandIn, forward, forwarding
 
 REGION_CHANGE = (
@@ -44,7 +51,9 @@ def test_a_region_change_stops_until_confirmed_and_keeps_the_old_service(
     after = read_state(project)["moving"]
     assert after["region"] == "eu-west"
     assert after["serviceId"] != before["serviceId"]
-    assert confirmed.stdout.strip().startswith("http://moving-eu-west.")
+    assert confirmed.stdout.strip() == service_url(
+        plane, account.namespace, "moving", "eu-west"
+    )
     old = service_status(plane, account, str(before["serviceId"]))
     assert (old["status"], old["region"]) == ("ready", "us-central")
     assert get_service(plane, first.stdout.strip()).status_code == 200

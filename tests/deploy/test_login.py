@@ -179,11 +179,13 @@ def test_r12_a_revoked_saved_token_says_sign_in_again_and_keeps_the_file(
     done = zigttp("deploy", cwd=project)
 
     assert done.returncode == 1
-    assert done.stderr.splitlines() == [
+    lines = done.stderr.splitlines()
+    assert lines[-1] == (
         f"error: {plane.url} rejected the saved access token (expired or revoked): "
         "sign in again with `zigttp login`, or pipe a new token to "
         "`zigttp login --token-stdin`"
-    ]
+    )
+    assert lines[0] == "proof review" and lines[-2].startswith("  verdict ")
     assert (local_only / "credentials").read_bytes() == before
     assert not (project / ".zigttp").exists()
 

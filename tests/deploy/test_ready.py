@@ -6,22 +6,28 @@ the service status answers.
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.controlplane.stack import Running
 
 from .conftest import (
     CRASHES,
+    HELLO,
     NEVER_LISTENS,
     Account,
     Cli,
     environment,
+    get_service,
     make_project,
     read_state,
+    service_url,
 )
 from .standins import Reply, Request, StandIn, forward, forwarding
 
@@ -35,7 +41,8 @@ def test_a_handler_that_crashes_at_start_exits_4_with_its_log(
 
     assert done.returncode == 4, done.stderr
     assert done.seconds < 30
-    assert "crasher-us-central" in done.stderr and "failed to start" in done.stderr
+    url = service_url(plane, account.namespace, "crasher")
+    assert f"{url} failed to start" in done.stderr
     assert "  | loading settings" in done.stderr
     assert "Error: settings are missing" in done.stderr
     assert done.stdout == ""
@@ -51,7 +58,7 @@ def test_a_service_that_never_gets_ready_exits_3_at_the_deadline(
 
     assert done.returncode == 3, done.stderr
     assert 3 <= done.seconds < 15
-    assert "did not report ready within 3 s (last seen: pending" in done.stderr
+    assert "did not report ready within 3.0 s (last seen: pending" in done.stderr
     assert "the release was made and the state saved" in done.stderr
     assert read_state(project)["spinner"]["serviceId"]
 
@@ -64,7 +71,7 @@ def test_no_wait_returns_once_the_release_is_accepted(
     done = zigttp("deploy", "--no-wait", cwd=project)
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("http://impatient-us-central.")
+    assert done.stdout == service_url(plane, account.namespace, "impatient") + "\n"
     assert "waiting for http" not in done.stderr
     assert done.seconds < 15
 
@@ -122,7 +129,7 @@ def test_r12_a_release_that_stays_pending_is_reported_at_the_deadline(
 
     assert done.returncode == 3, done.stderr
     assert 2 <= done.seconds < 12
-    assert "did not report ready within 2 s (last seen: pending" in done.stderr
+    assert "did not report ready within 2.0 s (last seen: pending" in done.stderr
 
 
 def test_r12_status_requests_that_get_no_answer_are_bounded_by_the_deadline(
@@ -140,9 +147,11 @@ def test_r12_status_requests_that_get_no_answer_are_bounded_by_the_deadline(
 
     assert done.returncode == 3, done.stderr
     assert 3 <= done.seconds < 12
-    assert "(last seen: the control plane did not answer (no answer within" in (
-        done.stderr
-    )
+    assert re.search(
+        r"\(last seen: the control plane did not answer \(no answer within "
+        r"\d+\.\d s\)\)",
+        done.stderr,
+    ), done.stderr
 
 
 def test_r12_a_session_request_that_gets_no_answer_times_out(
@@ -165,39 +174,135 @@ def test_r12_a_session_request_that_gets_no_answer_times_out(
     assert done.seconds < 15
     assert done.stderr.splitlines()[-1] == (
         f"error: open a deploy session: cannot reach {standin.url}/v1/deploy/session: "
-        "no answer within 2 s"
+        "no answer within 2.0 s"
     )
     assert not (project / ".zigttp" / "deploy-state.json").exists()
 
 
-def test_ctrl_c_while_waiting_says_the_release_happened_and_keeps_the_state(
-    plane: Running, account: Account, build_cache: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["int", "term"]
+)
+def test_ctrl_c_or_sigterm_while_waiting_says_the_release_happened(
+    plane: Running,
+    account: Account,
+    build_cache: Path,
+    tmp_path: Path,
+    stop: signal.Signals,
+    code: int,
 ) -> None:
     project = make_project(tmp_path, "interrupted")
 
     with status_script(plane, fail_after=None) as standin:
-        env = environment(build_cache, {"ZIGTTP_CONTROL_PLANE_URL": standin.url})
-        process = subprocess.Popen(
-            [sys.executable, "-m", "zigttp", "deploy"],
-            cwd=project,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stderr is not None
-        seen = []
-        for line in process.stderr:
-            seen.append(line)
-            if line.startswith("waiting for"):
-                break
-        process.send_signal(signal.SIGINT)
+        process = start_deploy(build_cache, project, standin.url)
+        seen = read_until(process, "waiting for")
+        process.send_signal(stop)
         out, err = process.communicate(timeout=30)
 
-    assert process.returncode == 130, "".join(seen) + err
-    assert (
-        "interrupted while waiting for ready: the release was accepted and the " in err
+    assert process.returncode == code, seen + err
+    assert err.splitlines()[-1] == (
+        "error: interrupted while waiting for ready: the release was accepted and "
+        f"the state saved; {read_state(project)['interrupted']['url']} may still "
+        "come up"
     )
-    assert "state saved" in err
     assert read_state(project)["interrupted"]["serviceId"]
     assert out == ""
+    assert "Traceback" not in err
+
+
+def start_deploy(
+    build_cache: Path, project: Path, url: str, *args: str
+) -> subprocess.Popen[str]:
+    env = environment(build_cache, {"ZIGTTP_CONTROL_PLANE_URL": url})
+    return subprocess.Popen(
+        [sys.executable, "-m", "zigttp", "deploy", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def read_until(process: subprocess.Popen[str], prefix: str) -> str:
+    """stderr lines up to the first that starts with `prefix`."""
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith(prefix):
+            return "".join(seen)
+    raise AssertionError(f"no line starting {prefix!r}:\n{''.join(seen)}")
+
+
+def test_a_newer_release_seen_while_waiting_stops_at_once_as_superseded(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "overtaken")
+
+    def newer(request: Request) -> Reply:
+        reply = forward(plane.url, request)
+        assert isinstance(reply.body, dict)
+        reply.body["releaseId"] = "rel_from-another-deploy"
+        reply.body["status"] = "ready"
+        return reply
+
+    with StandIn(forwarding(plane.url, {"/v1/services/": newer})) as standin:
+        done = zigttp(
+            "deploy", cwd=project, env={"ZIGTTP_CONTROL_PLANE_URL": standin.url}
+        )
+
+    assert done.returncode == 6, done.stderr
+    assert done.seconds < 30
+    url = service_url(plane, account.namespace, "overtaken")
+    assert done.stderr.splitlines()[-1].startswith(
+        f"error: superseded by rel_from-another-deploy: another deploy released "
+        f"{url} after ours (rel_"
+    )
+    assert done.stdout == ""
+    assert read_state(project)["overtaken"]["serviceId"]
+
+
+def test_the_loser_of_two_deploys_at_once_is_superseded_not_timed_out(
+    plane: Running, account: Account, zigttp: Cli, build_cache: Path, tmp_path: Path
+) -> None:
+    first = make_project(tmp_path / "first", "raced")
+    second = make_project(tmp_path / "second", "raced")
+    (second / "handler.ts").write_text(HELLO.replace("version: 1", "version: 2"))
+
+    with status_script(plane, fail_after=None) as standin:
+        loser = start_deploy(build_cache, first, standin.url)
+        read_until(loser, "waiting for")
+        began = time.monotonic()
+        winner = zigttp("deploy", cwd=second)
+        _, err = loser.communicate(timeout=60)
+        settled = time.monotonic() - began
+
+    assert winner.returncode == 0, winner.stderr
+    service = read_state(second)["raced"]["serviceId"]
+    with plane.client(account.token) as client:
+        newest = client.get(f"/v1/services/{service}").json()["releaseId"]
+    assert loser.returncode == 6, err
+    assert f"error: superseded by {newest}: " in err
+    assert settled < winner.seconds + 10
+    assert get_service(plane, winner.stdout.strip()).json()["version"] == 2
+
+
+def test_ready_shows_the_time_the_wait_took_with_one_decimal(
+    plane: Running, account: Account, zigttp: Cli, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "timed")
+
+    def slow_release(request: Request) -> Reply:
+        time.sleep(3)
+        return forward(plane.url, request)
+
+    overrides = {"/v1/deploy/release": slow_release}
+    with StandIn(forwarding(plane.url, overrides)) as standin:
+        done = zigttp(
+            "deploy", cwd=project, env={"ZIGTTP_CONTROL_PLANE_URL": standin.url}
+        )
+
+    assert done.returncode == 0, done.stderr
+    found = re.search(r"^timed is ready \((\d+\.\d) s\)$", done.stderr, re.MULTILINE)
+    assert found, done.stderr
+    assert float(found.group(1)) < 3 < done.seconds

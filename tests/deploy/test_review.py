@@ -6,6 +6,7 @@ whether the new release starts is not what they are about.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -43,7 +44,7 @@ def deploy(zigttp: Cli, project: Path, handler: str) -> tuple[int, str]:
 def test_a_new_egress_host_needs_review_then_a_grant_covers_it_until_revoked(
     plane: Running, account: Account, zigttp: Cli, tmp_path: Path
 ) -> None:
-    project = make_project(tmp_path, "reviewed")
+    project = make_project(tmp_path, "reviewed", env="GREETING=hello\nALSO=too\n")
     assert deploy(zigttp, project, HELLO)[0] == 0
     digest = read_state(project)["reviewed"]["lastDigest"]
 
@@ -115,7 +116,7 @@ def test_review_shows_the_plan_and_approve_once_lets_the_rerun_deploy(
     assert f"plan {plan} is already consumed" in again.stderr
 
 
-def test_a_rejected_plan_stays_rejected_and_the_next_deploy_asks_again(
+def test_a_rejected_plan_stays_rejected_until_the_contract_changes(
     plane: Running, account: Account, zigttp: Cli, tmp_path: Path
 ) -> None:
     project = make_project(tmp_path, "rejected")
@@ -124,14 +125,23 @@ def test_a_rejected_plan_stays_rejected_and_the_next_deploy_asks_again(
 
     rejected = zigttp("review", plan, "--reject")
     approve_after = zigttp("review", plan, "--approve")
-    code, stderr = deploy(zigttp, project, EGRESS)
+    same_code, same_stderr = deploy(zigttp, project, EGRESS)
+    changed_code, changed_stderr = deploy(
+        zigttp, project, EGRESS.replace("version: 2", "version: 3")
+    )
 
     assert rejected.returncode == 0, rejected.stderr
     assert f"rejected plan {plan}" in rejected.stderr
     assert approve_after.returncode == 1
     assert f"plan {plan} is already rejected" in approve_after.stderr
-    assert code == 5
-    assert plan_of(stderr) != plan
+    assert same_code == 1, same_stderr
+    last = same_stderr.strip().splitlines()[-1]
+    assert last.startswith("error: open a deploy session: control plane answered 4")
+    assert f"was rejected by {account.email} at " in last
+    assert f"(plan {plan}); change the handler so its contract differs" in last
+    assert "built sha256" not in same_stderr
+    assert changed_code == 5, changed_stderr
+    assert plan_of(changed_stderr) != plan
 
 
 def test_grants_lists_id_project_capabilities_created_and_expiry(
@@ -143,6 +153,8 @@ def test_grants_lists_id_project_capabilities_created_and_expiry(
     grant = zigttp("review", plan, "--approve", "--grant").stdout.strip()
 
     listed = zigttp("grants")
+    as_json = zigttp("grants", "--json")
+    plan_json = zigttp("review", plan, "--json")
     of_project = zigttp("grants", "granted")
     of_other = zigttp("grants", "nothing-here")
     zigttp("revoke-grant", grant)
@@ -158,6 +170,17 @@ def test_grants_lists_id_project_capabilities_created_and_expiry(
     assert (of_other.returncode, of_other.stdout) == (0, "")
     assert "no grants for nothing-here" in of_other.stderr
     assert after.stdout.splitlines()[1].split()[-2] == "revoked"
+    with plane.client(account.token) as client:
+        api_grants = client.get("/v1/grants").json()["grants"]
+        api_plan = client.get(f"/v1/deploy/plans/{plan}").json()
+    (shown,) = json.loads(as_json.stdout)
+    assert set(shown) == set(api_grants[0]) >= {"grantId", "projectName", "planId"}
+    assert shown["grantId"] == grant
+    assert {key: shown[key] for key in ("projectName", "planId", "capabilities")} == {
+        key: api_grants[0][key] for key in ("projectName", "planId", "capabilities")
+    }
+    assert (shown["expiresAt"], shown["revokedAt"]) == (None, None)
+    assert json.loads(plan_json.stdout) == {**api_plan, "status": "approved"}
 
 
 @pytest.mark.parametrize(

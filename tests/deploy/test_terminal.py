@@ -181,3 +181,38 @@ def test_r12_a_revoked_token_on_a_terminal_leads_back_to_the_prompt(
     assert code == 0, session.output
     assert read_state(project)["prompted"]["serviceId"]
     assert fresh not in session.output
+
+
+def test_login_token_stdin_on_a_terminal_reads_the_token_hidden(
+    plane: Running, terminal: Any, local_only: Path
+) -> None:
+    session = terminal("login", "--token-stdin", ZIGTTP_CONTROL_PLANE_URL=plane.url)
+    session.expect(re.escape("Access token:"))
+    session.send(f"{plane.token}\n")
+
+    code = session.finish()
+
+    assert code == 0, session.output
+    assert "as dev@localhost" in session.output
+    assert plane.token not in session.output
+    assert plane.token in (local_only / "credentials").read_text()
+
+
+def test_a_prompted_token_with_a_non_ascii_character_is_one_line(
+    plane: Running, terminal: Any, local_only: Path
+) -> None:
+    session = terminal("login", ZIGTTP_CONTROL_PLANE_URL=plane.url)
+    session.expect(re.escape(PROMPT))
+    session.send("ztp_Secret0123456789\u20ac\n")
+
+    code = session.finish()
+
+    assert code == 1, session.output
+    assert session.output.strip().splitlines()[-1] == (
+        "error: that access token holds a non-ASCII character at character 21, and "
+        "an access token is printable ASCII without spaces: paste the token alone "
+        "(nothing was sent)"
+    )
+    assert "Secret0123456789" not in session.output
+    assert "Traceback" not in session.output
+    assert not (local_only / "credentials").exists()
