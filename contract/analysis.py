@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import capabilities, effects, hidden_code, injection, routes
+from . import capabilities, commonjs, effects, hidden_code, injection, routes
 from .findings import Findings, Unit
 from .model import Contract, Fact, Origin
 from .scopes import Scopes
@@ -29,7 +29,11 @@ class ModuleInput:
 
 
 def prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
-    """The contract of a program whose first module is the entry."""
+    """The contract of a program whose first module is the entry.
+
+    Raises SourceError for a call the runtime cannot serve: `require`, or an
+    env name no environment file can define.
+    """
     entry = modules[0]
     try:
         return _prove(modules, handler_sha256)
@@ -58,6 +62,9 @@ def _prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
         )
         for index, module in enumerate(modules)
     ]
+
+    for unit in units:
+        commonjs.refuse(unit)
 
     virtual: set[str] = set()
     for unit, module in zip(units, modules, strict=True):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from zigttp import dotenv
+
 from . import routes
 from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
 from .scopes import Binding, outer
 from .syntax import Node
-from .values import const_value, is_string, static_string, string_prefix
+from .values import const_value, is_string, quoted, static_string, string_prefix
 
 
 @dataclass(frozen=True)
@@ -108,8 +110,6 @@ def _follow(unit: Unit, findings: Findings, binding: Binding, reference: Node) -
         _namespace_use(unit, findings, module, reference)
         return
     if binding.imported not in TRACKED[module]:
-        if binding.imported == "default":
-            _escapes(unit, findings, module, None, reference, "a default import")
         return
     _function_use(unit, findings, module, binding.imported or "", reference)
 
@@ -190,7 +190,18 @@ def _named(
     if value is None or _spreads(arguments[:1]):
         findings.dynamic(unit, call, category, f"{what} with a computed argument")
         return
+    if category == "env" and not dotenv.KEY.fullmatch(value):
+        raise unit.source.error(call.start_byte, _bad_env_name(value))
     findings.prove(unit, call, category, value, f"{what} with a constant argument")
+
+
+def _bad_env_name(name: str) -> str:
+    """Why a constant env name cannot come from .env (or, mostly, anywhere)."""
+    return (
+        f"{quoted(name)} is not an env name .env can define: env names match "
+        f"{dotenv.KEY.pattern} (ASCII letters, digits and _, not starting with a "
+        "digit)"
+    )
 
 
 def _fetch(

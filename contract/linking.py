@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .source import SourceText
-from .specifiers import TYPES_MODULE
 from .syntax import Node, Tree, walk
 from .typescript import TYPE_CONTEXT, TYPE_DECLARATIONS
+from .virtual_modules import TYPES_MODULE
 
 _VALUE_DECLARATIONS = frozenset(
     {

@@ -7,7 +7,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import analysis, imports, jsx, linking, typescript
+from . import analysis, imported_names, imports, jsx, linking, typescript
 from .analysis import ModuleInput
 from .linking import Shape
 from .model import Contract
@@ -85,6 +85,8 @@ def load(handler: Path) -> Program:
     parsed = _parse_all(handler.absolute(), root)
     shapes = {name: each.shape for name, each in parsed.items()}
     linking.settle_type_exports(shapes)
+    for each in parsed.values():
+        imported_names.check(each.source, each.shape, shapes)
 
     modules = tuple(
         _transform(each, shapes, is_entry=index == 0)

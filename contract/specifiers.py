@@ -6,24 +6,9 @@ import os
 from pathlib import Path, PurePosixPath
 
 from .source import EXTENSIONS
+from .virtual_modules import MODULES
 
 VIRTUAL_PREFIXES = ("zigttp:", "zttp:")
-
-VIRTUAL_MODULES: tuple[str, ...] = (
-    "auth",
-    "cache",
-    "crypto",
-    "env",
-    "fetch",
-    "id",
-    "log",
-    "router",
-    "text",
-    "types",
-    "url",
-)
-
-TYPES_MODULE = "zigttp:types"
 
 
 class SpecifierProblem(Exception):
@@ -41,13 +26,13 @@ def virtual_module(specifier: str) -> str | None:
         if not specifier.startswith(prefix):
             continue
 
-        name = specifier.removeprefix(prefix)
-        if name not in VIRTUAL_MODULES:
-            available = ", ".join(f"zigttp:{each}" for each in VIRTUAL_MODULES)
+        module = "zigttp:" + specifier.removeprefix(prefix)
+        if module not in MODULES:
+            available = ", ".join(MODULES)
             raise SpecifierProblem(
                 f'unknown module "{specifier}": the available modules are {available}'
             )
-        return f"zigttp:{name}"
+        return module
 
     if not is_relative(specifier):
         raise SpecifierProblem(

@@ -184,3 +184,19 @@ def decode_escape(escape: str) -> str:
         code = int(digits, 16)
         return chr(code) if code <= 0x10FFFF else "\ufffd"
     return body
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """A string for a one-line message: quoted, cut short, unprintables escaped."""
+    short = text if len(text) <= limit else text[:limit] + "..."
+    escaped = short.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + "".join(_printable(character) for character in escaped) + '"'
+
+
+def _printable(character: str) -> str:
+    """The character itself, or its JavaScript escape when a terminal would not
+    show it as one character (control, format and unassigned code points)."""
+    if character.isprintable():
+        return character
+    code = ord(character)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\u{{{code:x}}}"

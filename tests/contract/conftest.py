@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from zigttp.contract import program
+from zigttp.contract.virtual_modules import EXPORTS
 
 WriteProject = Callable[[Mapping[str, str | bytes]], Path]
 Transform = Callable[[str, str], str]
@@ -55,18 +56,9 @@ def transform(write_project: WriteProject) -> Transform:
 
 NODE = shutil.which("node")
 
-# Stand-ins for the runtime's virtual modules: each export records its call.
-_VIRTUAL_EXPORTS = {
-    "zigttp:env": ["env"],
-    "zigttp:cache": ["cacheGet", "cacheSet", "cacheDelete", "cacheIncr", "cacheStats"],
-    "zigttp:fetch": ["fetch"],
-    "zigttp:router": ["routerMatch"],
-    "zigttp:id": ["uuid"],
-    "zigttp:text": ["escapeHtml"],
-}
-
 _HOOKS = """
 import { readFile } from 'node:fs/promises';
+// Stand-ins for the runtime's virtual modules: each export records its call.
 const STUBS = %s;
 export async function resolve(specifier, context, next) {
   if (specifier in STUBS) {
@@ -113,7 +105,7 @@ def run_bundle(tmp_path: Path) -> RunBundle:
             path = out / module.name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(module.javascript, encoding="utf-8")
-        (out / "hooks.mjs").write_text(_HOOKS % json.dumps(_VIRTUAL_EXPORTS))
+        (out / "hooks.mjs").write_text(_HOOKS % json.dumps(EXPORTS))
         (out / "register.mjs").write_text(
             "import { register } from 'node:module';\n"
             "register('./hooks.mjs', import.meta.url);\n"
