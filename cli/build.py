@@ -2,26 +2,43 @@
 
 from __future__ import annotations
 
+import re
+import tarfile
 from pathlib import Path
 
 import click
 
+from zigttp import atomic
 from zigttp import build as builder
 from zigttp.errors import DigestMismatch, UsageError
 from zigttp.oci import diff, layout, tarball
 from zigttp.oci.image import Image, Index
 from zigttp.oci.layer import Compression
+from zigttp.toolchain import targets
 
 from . import output
 
 DEFAULT_OUTPUT = Path(".zigttp") / "image"
 
 
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+PLATFORM_SPELLINGS = {"linux/arm64/v8": "linux/arm64"}
+
+
 def split_platforms(value: str) -> list[str]:
-    platforms = [name.strip() for name in value.split(",") if name.strip()]
-    if not platforms:
+    """The platforms asked for, in one fixed order: the index digest must not
+    depend on the order they were typed in."""
+    named = [name.strip().lower() for name in value.split(",") if name.strip()]
+    if not named:
         raise UsageError("--platform needs at least one platform, e.g. linux/amd64")
-    return sorted(set(platforms), key=platforms.index)
+    platforms = {PLATFORM_SPELLINGS.get(name, name) for name in named}
+    known = list(targets.TARGETS)
+    return sorted(
+        platforms,
+        key=lambda name: (
+            (known.index(name), name) if name in known else (len(known), name)
+        ),
+    )
 
 
 @click.command()
@@ -84,6 +101,12 @@ def build(
     platforms = split_platforms(platform)
     epoch = builder.source_date_epoch()
     target = output_path or default_output(directory, form)
+    if expect_digest is not None and not DIGEST.fullmatch(expect_digest):
+        raise UsageError(
+            f"--expect-digest {expect_digest!r}: give the digest as zigttp build "
+            "prints it, sha256:<64 lowercase hex digits>"
+        )
+    check_output(target, form)
 
     progress = output.ProgressLines()
     try:
@@ -114,12 +137,64 @@ def write(image: Image | Index, target: Path, form: str) -> None:
         layout.write(image, target)
 
 
+def check_output(target: Path, form: str) -> None:
+    """Refuse, before any work, an output path that holds something not ours.
+
+    Only a new path, an empty folder, an earlier image layout or an earlier OCI
+    archive is ever replaced, so `-o .` or `-o handler.ts` cannot destroy sources.
+    """
+    kind = atomic.kind_of(target)
+    wanted = "file" if form == "tar" else "folder"
+    if kind is None:
+        return
+    if kind not in (wanted, "link"):
+        raise UsageError(f"cannot write {target}: it is a {kind}; choose another path")
+    if form == "tar" and not is_oci_archive(target):
+        raise UsageError(
+            f"cannot write {target}: it holds something other than an OCI archive; "
+            "choose another path"
+        )
+    if form == "layout" and not layout.holds_only_a_layout(target):
+        raise UsageError(
+            f"cannot write {target}: it is a folder that holds other files; "
+            "choose a new or empty folder"
+        )
+
+
+def is_oci_archive(path: Path) -> bool:
+    """An empty file, or a tar with an `oci-layout` member: one of our archives."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        with tarfile.open(path) as archive:
+            return any(member.name == "oci-layout" for member in archive)
+    except (OSError, tarfile.TarError):
+        return False
+
+
 def explain(image: Image | Index, previous: Path, form: str) -> list[str]:
-    """Where the rebuilt image differs from the one last written at `previous`."""
+    """Where the rebuilt image differs from the earlier build at `previous`.
+
+    With no earlier build to compare with (a clean CI checkout), name the parts
+    of the rebuilt image, so they can be compared with the expected image's.
+    """
     if not previous.exists():
-        return [f"no earlier build at {previous} to compare with"]
+        return [f"no earlier build at {previous} to compare with", *parts(image)]
     earlier = tarball.read(previous) if form == "tar" else layout.read(previous)
     return diff.explain(earlier, image)
+
+
+def parts(image: Image | Index) -> list[str]:
+    """The digests that make up an image: config and layers, per platform."""
+    images = image.images if isinstance(image, Index) else (image,)
+    found = []
+    for each in images:
+        layers = ", ".join(str(layer.digest) for layer in each.layer_descriptors)
+        found.append(
+            f"rebuilt {each.platform} has config {each.config_descriptor.digest} "
+            f"and layer {layers}"
+        )
+    return found
 
 
 def describe(built: builder.Built) -> str:

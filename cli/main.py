@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 import os
+import signal
 import sys
 
 import click
@@ -81,8 +82,23 @@ def describe(error: ZigttpError) -> str:
     return f"error: {error.message}"
 
 
+def stop_like_ctrl_c(number: int, frame: object) -> None:
+    """SIGTERM and SIGHUP unwind like Ctrl-C: temp files go, children stop."""
+    raise Stopped(number)
+
+
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C's cleanup path, for a signal other than SIGINT."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the code the outcome calls for."""
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, stop_like_ctrl_c)
     try:
         cli.main(args=argv, prog_name="zigttp", standalone_mode=False)
     except ZigttpError as error:
@@ -95,6 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         output.say(f"error: {error.format_message()}", fg="red")
         sys.exit(EXIT_USAGE)
+    except Stopped as stopped:
+        output.say(f"stopped by {signal.Signals(stopped.number).name}")
+        sys.exit(128 + stopped.number)
     except (click.Abort, KeyboardInterrupt):
         output.say("interrupted")
         sys.exit(EXIT_INTERRUPTED)

@@ -30,8 +30,9 @@ WATCH_INTERVAL_SECONDS = 0.3
 def serve(handler: Path, port: int, host: str, watch: bool) -> None:
     """Run HANDLER (a file, or a folder to search) with the runtime that deploy ships.
 
-    Variables come from the environment, then from .env beside the handler.
-    Ctrl-C stops it cleanly.
+    The handler sees what a deploy would give it: .env beside the handler, plus
+    this shell's values for the names its contract lists. Ctrl-C stops it
+    cleanly; a handler that cannot start makes serve exit 1.
 
     \b
     Examples:
@@ -46,7 +47,9 @@ def serve(handler: Path, port: int, host: str, watch: bool) -> None:
         if watch:
             running.restart_on_change()
         else:
-            running.process.wait()
+            code = running.process.wait()
+            if code != 0:
+                raise ZigttpError(f"the handler stopped with exit {code} (see above)")
     except KeyboardInterrupt:
         output.say("stopping")
     finally:
@@ -72,12 +75,20 @@ class Running:
     def restart_on_change(self) -> None:
         """Poll the sources; on a change rebuild, and swap the process if it built."""
         seen = snapshot(self.process.build.watched_files())
+        reported = False
         while True:
             time.sleep(WATCH_INTERVAL_SECONDS)
+            code = self.process.poll()
+            if code is not None and not reported:
+                output.warn(
+                    f"the handler stopped with exit {code}; waiting for a change"
+                )
+                reported = True
             now = snapshot(self.process.build.watched_files())
             if now == seen:
                 continue
             seen = now
+            reported = False
 
             output.say("change seen, rebuilding")
             try:

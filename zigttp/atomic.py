@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import stat
@@ -19,7 +20,7 @@ def write_bytes(path: Path, data: bytes, mode: int = 0o644) -> None:
     Only a regular file (or a link) is ever replaced: a device, folder or pipe
     at `path` is refused, so `-o /dev/null` cannot swap out the device.
     """
-    kind = _kind(path)
+    kind = kind_of(path)
     if kind not in (None, "file", "link"):
         raise UsageError(f"cannot write {path}: it is a {kind}; choose another path")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -48,7 +49,7 @@ def replacing_directory(
     that `replaceable` accepts is ever replaced; anything else at `path` is
     refused before any work is done.
     """
-    kind = _kind(path)
+    kind = kind_of(path)
     if kind not in (None, "folder"):
         raise UsageError(f"cannot write {path}: it is a {kind}; choose another path")
     if kind == "folder" and not replaceable(path):
@@ -60,20 +61,37 @@ def replacing_directory(
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
         yield staging
-    except BaseException:
+        with _locked(path.parent):
+            _swap_in(staging, path)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
 
-    old = path.with_name(f".{path.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if path.exists():
-        os.replace(path, old)
+
+def _swap_in(staging: Path, path: Path) -> None:
+    """Move `path` aside to a fresh name, `staging` into its place, drop the old."""
+    if not path.exists():
+        os.replace(staging, path)
+        return
+
+    aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+    os.replace(path, aside)
     os.replace(staging, path)
-    shutil.rmtree(old, ignore_errors=True)
+    shutil.rmtree(aside, ignore_errors=True)
 
 
-def _kind(path: Path) -> str | None:
-    """What is at `path`, in words, without following a final link."""
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `folder`, so two writers swap one at a time."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def kind_of(path: Path) -> str | None:
+    """What is at `path`, in words, without following a final link; None if nothing."""
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:

@@ -12,7 +12,7 @@ from zigttp import project
 from zigttp.contract import program as programs
 from zigttp.contract import source
 from zigttp.contract.program import Program
-from zigttp.errors import SourceError, UsageError
+from zigttp.errors import HandlerNotFound, InputError, SourceError, UsageError
 from zigttp.oci import build as images
 from zigttp.oci.image import Image, Index
 from zigttp.oci.layer import Compression
@@ -21,6 +21,9 @@ from zigttp.toolchain import build as toolchain
 from zigttp.toolchain import targets
 
 DEFAULT_PLATFORMS = ("linux/amd64",)
+
+# A ustar header keeps mtime in 11 octal digits.
+MAX_EPOCH = 8**11 - 1
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,25 @@ class Built:
 def locate_handler(path: Path) -> Path:
     """A handler file as given, or the first conventional one inside a folder."""
     if path.is_dir():
-        return source.find_handler(path)
-    if not path.exists():
-        raise UsageError(f"{path}: no such file or directory")
+        try:
+            return source.find_handler(path)
+        except HandlerNotFound:
+            for relative in source.HANDLER_PATHS:
+                if os.path.lexists(path / relative):
+                    refuse_unless_regular(path / relative)
+            raise
+    refuse_unless_regular(path)
     return path
+
+
+def refuse_unless_regular(path: Path) -> None:
+    """A handler must be a regular file: not a folder, device, pipe or broken link."""
+    if not os.path.lexists(path):
+        raise UsageError(f"{path}: no such file or directory")
+    if path.is_symlink() and not path.exists():
+        raise InputError(f"{path}: a link to nothing; point it at the handler file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file; the handler must be one")
 
 
 def load_program(path: Path) -> Program:
@@ -81,7 +99,7 @@ def build_image(
     """Prove, compile and pack the handler found at `path` for each platform."""
     wanted = [targets.by_platform(name) for name in platforms]
     program = load_program(path)
-    service = project.service_name(program.root).slug
+    service = project.service_name(program.root)
 
     annotations = image_annotations(program, service)
     labels = program.contract.labels()
@@ -106,13 +124,19 @@ def build_image(
     result: Image | Index = built[0]
     if len(built) > 1:
         result = images.index(built, annotations)
-    return Built(result, program, service)
+    return Built(result, program, service.slug)
 
 
-def image_annotations(program: Program, service: str) -> dict[str, str]:
-    """Title, contract digest and proof level, and git source when there is one."""
-    annotations = {"org.opencontainers.image.title": service}
-    annotations.update(program.contract.annotations())
+def image_annotations(program: Program, service: project.ServiceName) -> dict[str, str]:
+    """Title, contract digest and proof level, and git source when there is one.
+
+    The title is stamped only when it comes from the project's content
+    (package.json, git origin): a name taken from the folder would make the same
+    handler's digest depend on where it was checked out.
+    """
+    annotations = program.contract.annotations()
+    if service.origin != project.FROM_DIRECTORY:
+        annotations["org.opencontainers.image.title"] = service.slug
 
     origin = project.git_source(program.root)
     if origin is not None:
@@ -126,9 +150,14 @@ def source_date_epoch() -> int | None:
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise UsageError(
             f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds: "
             "set it to a Unix time such as 1700000000, or unset it"
+        )
+    if int(raw) > MAX_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={raw} is later than a tar header can record "
+            f"(at most {MAX_EPOCH}, in the year 2242)"
         )
     return int(raw)

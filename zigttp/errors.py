@@ -30,7 +30,16 @@ one-line message on stderr and the exit code the class carries.
 
 from __future__ import annotations
 
+import re
+import signal
 from collections.abc import Sequence
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as escapes, safe for a terminal line."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 class ZigttpError(Exception):
@@ -75,7 +84,7 @@ class SourceError(InputError):
         self.line = line
         self.column = column
         self.problem = problem
-        super().__init__(f"{path}:{line}:{column}: {problem}")
+        super().__init__(printable(f"{path}:{line}:{column}: {problem}"))
 
 
 class DotenvError(InputError):
@@ -100,7 +109,14 @@ class CompilerFailed(ToolchainError):
         self.returncode = returncode
         self.output = output
         tail = "\n".join(output.strip().splitlines()[-20:])
-        super().__init__(f"{what} failed (exit {returncode}):\n{tail}")
+        how = f"exit {returncode}"
+        if returncode < 0:
+            name = signal.Signals(-returncode).name if -returncode in _SIGNALS else "?"
+            how = f"killed by {name}; out of disk space or memory?"
+        super().__init__(f"{what} failed ({how}):\n{tail}".rstrip(":\n"))
+
+
+_SIGNALS = {number.value for number in signal.Signals}
 
 
 class ImageError(ZigttpError):

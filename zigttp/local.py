@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import signal
@@ -19,6 +20,7 @@ from zigttp.toolchain import build as toolchain
 from zigttp.toolchain import targets
 
 STOP_GRACE_SECONDS = 12
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,16 @@ def compile_for_host(handler: Path, progress: Progress = silent) -> LocalBuild:
 
 
 def environment(build: LocalBuild) -> tuple[dict[str, str], list[str]]:
-    """The process environment over the project's .env, and contract names unset."""
+    """What the handler sees, as a deploy would give it, and contract names unset.
+
+    A deployed handler sees only its .env; serve adds, from this shell, just the
+    names the contract lists (a shell value wins over .env for those). Nothing
+    else of the shell (tokens, cloud keys, PATH) reaches a handler, even one
+    whose env reads are dynamic.
+    """
     env = dict(dotenv.load(build.program.root / ".env"))
-    env.update(os.environ)
     names = build.program.contract.to_json()["env"]["names"]
+    env.update({name: os.environ[name] for name in names if name in os.environ})
     missing = [name for name in names if name not in env]
     return env, missing
 
@@ -80,7 +88,7 @@ class Process:
         args = [str(build.binary), "-h", host, "-p", str(port)]
         if not check_env:
             args.append("--no-env-check")
-        self.child = subprocess.Popen(args, env=dict(env))
+        self.child = subprocess.Popen(args, env=dict(env), preexec_fn=_stop_with_parent)
 
     def poll(self) -> int | None:
         return self.child.poll()
@@ -97,3 +105,9 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.child.kill()
         return self.child.wait()
+
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when zigttp itself dies, however."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

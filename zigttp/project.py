@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from zigttp import git
 from zigttp.errors import InputError
-
-log = logging.getLogger(__name__)
 
 MAX_SLUG_LENGTH = 63
 
@@ -47,11 +44,14 @@ def service_name(directory: Path) -> ServiceName:
     raise InputError(f"cannot name the project in {directory}: add package.json")
 
 
+FROM_DIRECTORY = "the directory name"
+
+
 def _name_candidates(directory: Path) -> list[tuple[str, str | None]]:
     return [
         ("package.json", _package_json_name(directory / "package.json")),
         ("the git origin remote", _git_origin_basename(directory)),
-        ("the directory name", directory.resolve().name),
+        (FROM_DIRECTORY, directory.resolve().name),
     ]
 
 
@@ -76,11 +76,17 @@ def _package_json_name(path: Path) -> str | None:
 
 
 def _git_origin_basename(directory: Path) -> str | None:
-    url = git(directory, "remote", "get-url", "origin")
+    url = _origin_url(directory)
     if not url:
         return None
-    base = url.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    path = urlsplit(url).path if "://" in url else url
+    base = path.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
     return base.removesuffix(".git") or None
+
+
+def _origin_url(directory: Path) -> str | None:
+    checkout = git.find(directory)
+    return git.remote_url(checkout) if checkout else None
 
 
 @dataclass(frozen=True)
@@ -93,36 +99,20 @@ class GitSource:
 
 def git_source(directory: Path) -> GitSource | None:
     """The origin URL (credentials removed) and HEAD commit, when both exist."""
-    url = git(directory, "remote", "get-url", "origin")
-    revision = git(directory, "rev-parse", "HEAD")
+    checkout = git.find(directory)
+    if checkout is None:
+        return None
+    url = git.remote_url(checkout)
+    revision = git.head_revision(checkout)
     if not url or not revision:
         return None
     return GitSource(without_credentials(url), revision)
 
 
 def without_credentials(url: str) -> str:
-    """Drop `user:token@` from a URL so no secret reaches an image annotation."""
+    """Drop `user:token@`, a query and a fragment: no secret reaches an annotation."""
     parts = urlsplit(url)
-    if not parts.scheme or "@" not in parts.netloc:
+    if not parts.scheme:
         return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=host))
-
-
-def git(directory: Path, *args: str) -> str | None:
-    """Run git in `directory`; None when git is missing or the command fails."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(directory), *args],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        log.debug("git %s failed: %s", " ".join(args), error)
-        return None
-
-    if done.returncode != 0:
-        return None
-    return done.stdout.strip() or None
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit(parts._replace(netloc=host, query="", fragment=""))

@@ -207,3 +207,71 @@ def test_an_earlier_image_is_replaced_in_place(
     assert first.returncode == second.returncode == 0
     assert first.stdout != second.stdout
     assert sorted(os.listdir(out)) == ["blobs", "index.json", "oci-layout"]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("١٢٣", "SOURCE_DATE_EPOCH='١٢٣' is not a whole number"),
+        ("99999999999", "later than a tar header can record (at most 8589934591"),
+    ],
+)
+def test_source_date_epoch_out_of_range(
+    run_cli: RunCli, example, value: str, message: str
+) -> None:
+    done = run_cli("build", str(example("hello")), env={"SOURCE_DATE_EPOCH": value})
+    assert done.returncode == 1
+    assert message in done.stderr
+
+
+@pytest.mark.parametrize("digest", ["abc", "SHA256:" + "0" * 64, "0" * 64])
+def test_expect_digest_must_be_a_digest(run_cli: RunCli, example, digest: str) -> None:
+    done = run_cli("build", str(example("hello")), "--expect-digest", digest)
+    assert done.returncode == 1
+    assert "give the digest as zigttp build prints it" in done.stderr
+
+
+def test_expect_digest_without_an_earlier_build_names_the_parts(
+    run_cli: RunCli, example, tmp_path: Path
+) -> None:
+    done = run_cli(
+        "build",
+        str(example("hello")),
+        "-o",
+        str(tmp_path / "fresh"),
+        "--expect-digest",
+        "sha256:" + "0" * 64,
+    )
+    assert done.returncode == 1
+    assert "no earlier build at" in done.stderr
+    assert "rebuilt linux/amd64 has config sha256:" in done.stderr
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_a_handler_that_is_not_a_regular_file(run_cli: RunCli, tmp_path: Path) -> None:
+    fifo_project = tmp_path / "fifo"
+    fifo_project.mkdir()
+    os.mkfifo(fifo_project / "handler.ts")
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "handler.ts").symlink_to(tmp_path / "nowhere.ts")
+
+    fifo = run_cli("build", str(fifo_project))
+    dangling = run_cli("build", str(linked))
+
+    assert fifo.returncode == dangling.returncode == 1
+    assert "handler.ts: not a regular file; the handler must be one" in fifo.stderr
+    assert "handler.ts: a link to nothing" in dangling.stderr
+
+
+def test_a_tar_output_never_overwrites_a_source_file(run_cli: RunCli, example) -> None:
+    project = example("hello")
+    handler = (project / "handler.ts").read_bytes()
+
+    done = run_cli(
+        "build", str(project), "--format", "tar", "-o", str(project / "handler.ts")
+    )
+
+    assert done.returncode == 1
+    assert "holds something other than an OCI archive" in done.stderr
+    assert (project / "handler.ts").read_bytes() == handler

@@ -118,3 +118,29 @@ def test_expect_digest_passes_on_a_match_and_names_the_difference_otherwise(
     assert "zigttp-handler" in message
     index = json.loads((project / ".zigttp" / "image" / "index.json").read_text())
     assert index["manifests"][0]["digest"] == digest
+
+
+def test_the_folder_name_never_changes_the_digest(
+    example, tmp_path: Path, build_cache: Path
+) -> None:
+    digests = []
+    for name in ("alpha", "beta"):
+        project = tmp_path / name
+        project.mkdir()
+        source = example("hello", tmp_path / f"src-{name}")
+        (project / "handler.ts").write_bytes((source / "handler.ts").read_bytes())
+        env = {"ZIGTTP_CACHE_DIR": str(build_cache), "SOURCE_DATE_EPOCH": EPOCH}
+        digests.append(build_in_shell(project, "022", env))
+
+    assert digests[0] == digests[1]
+
+
+def test_platform_order_and_spelling_give_one_index(run_cli: RunCli, example) -> None:
+    project = example("hello")
+    first = run_cli("build", str(project), "--platform", "linux/arm64,linux/amd64")
+    second = run_cli(
+        "build", str(project), "--platform", "LINUX/amd64,linux/arm64/v8,linux/amd64"
+    )
+
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout == second.stdout

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from .conftest import RunCli
 
@@ -128,3 +129,53 @@ def test_serve_reports_a_bad_handler_in_one_line(
 
     assert done.returncode == 1
     assert done.stderr == "handler.ts:1:34: syntax error: `{` is never closed\n"
+
+
+DYNAMIC_ENV = """\
+import { env } from "zigttp:env";
+export default function handler(request: Request): Response {
+  return Response.json({ value: env(request.query.name) ?? null });
+}
+"""
+
+
+def test_serve_never_hands_the_shell_environment_to_a_handler(
+    tmp_path: Path, build_cache: Path
+) -> None:
+    (tmp_path / "handler.ts").write_text(DYNAMIC_ENV)
+    (tmp_path / ".env").write_text("FROM_FILE=visible\n")
+    env = serve_env(build_cache, ZIGTTP_TOKEN="tok-SECRET", AWS_SECRET_ACCESS_KEY="k")
+    serving = Serving([], tmp_path, env)
+    try:
+        assert serving.get("/?name=FROM_FILE").json() == {"value": "visible"}
+        for name in ("ZIGTTP_TOKEN", "AWS_SECRET_ACCESS_KEY", "PATH", "HOME"):
+            assert serving.get(f"/?name={name}").json() == {"value": None}, name
+    finally:
+        serving.interrupt()
+
+
+def test_serve_exits_1_when_the_handler_cannot_start(run_cli: RunCli, example) -> None:
+    project = example("hello")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        done = run_cli("serve", str(project), "-p", str(port))
+
+    assert done.returncode == 1
+    assert "cannot listen on" in done.stderr
+    assert done.stderr.rstrip().endswith(
+        "error: the handler stopped with exit 1 (see above)"
+    )
+
+
+def test_sigterm_to_serve_stops_the_handler_too(example, build_cache: Path) -> None:
+    project = example("hello")
+    serving = Serving([], project, serve_env(build_cache))
+    assert serving.get("/health").status_code == 200
+
+    serving.process.send_signal(signal.SIGTERM)
+    serving.process.communicate(timeout=30)
+
+    with pytest.raises(httpx.TransportError):
+        httpx.get(serving.url + "/health", timeout=2)
