@@ -78,16 +78,25 @@ def deploy(region: str | None, confirm: bool, no_wait: bool) -> None:
     """
     with sigterm_stops_like_ctrl_c():
         try:
-            run(region, confirm, no_wait)
+            service, outcome = run(region, confirm, no_wait)
         except pipeline.TerminationRequested:
             raise Terminated(
                 "terminated before the deploy started: nothing was built, "
                 "uploaded or released"
             ) from None
 
+    if outcome.ready:
+        output.say(f"{service} is ready ({outcome.waited:.1f} s)", fg="green")
+    else:
+        output.say(f"{service} released; not waiting for ready (--no-wait)")
+    output.say(f"digest {outcome.digest}")
+    output.result(outcome.url)
 
-def run(region: str | None, confirm: bool, no_wait: bool) -> None:
-    """Read the folder, prepare, sign in, deploy, and print the outcome.
+
+def run(
+    region: str | None, confirm: bool, no_wait: bool
+) -> tuple[str, pipeline.Outcome]:
+    """Read the folder, prepare, sign in and deploy: (service name, outcome).
 
     Everything that can fail without the network (the folder, .env, the token's
     form, the contract, the env names it reads) fails before anything is sent.
@@ -104,16 +113,9 @@ def run(region: str | None, confirm: bool, no_wait: bool) -> None:
     try:
         prepared = pipeline.prepare(project, previous.get(project.service), lines)
         with verified_sign_in(saved) as plane:
-            outcome = pipeline.deploy(prepared, plane, options, lines)
+            return project.service, pipeline.deploy(prepared, plane, options, lines)
     finally:
         lines.close()
-
-    if outcome.ready:
-        output.say(f"{project.service} is ready ({outcome.waited:.1f} s)", fg="green")
-    else:
-        output.say(f"{project.service} released; not waiting for ready (--no-wait)")
-    output.say(f"digest {outcome.digest}")
-    output.result(outcome.url)
 
 
 @contextlib.contextmanager

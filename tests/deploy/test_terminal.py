@@ -21,7 +21,14 @@ import pytest
 from tests.controlplane.stack import Running, require_tool
 from tests.controlplane.test_pages import CHROMIUM_FLAGS
 
-from .conftest import NEVER_LISTENS, Account, environment, make_project, read_state
+from .conftest import (
+    NEVER_LISTENS,
+    Account,
+    Mounts,
+    environment,
+    make_project,
+    read_state,
+)
 
 PROMPT = "Access token (press Enter to sign in with a browser):"
 
@@ -216,3 +223,24 @@ def test_a_prompted_token_with_a_non_ascii_character_is_one_line(
     assert "Secret0123456789" not in session.output
     assert "Traceback" not in session.output
     assert not (local_only / "credentials").exists()
+
+
+def test_deploy_on_a_terminal_with_a_read_only_home_warns_and_goes_on(
+    plane: Running, account: Account, terminal: Any, mounts: Mounts, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path, "homeless", handler=NEVER_LISTENS, env=None)
+    home = mounts.read_only(mounts.tmpfs(tmp_path / "read-only-home"))
+
+    session = terminal("deploy", "--no-wait", cwd=project, ZIGTTP_HOME=str(home))
+    session.expect(re.escape(PROMPT))
+    session.send(f"{account.token}\n")
+    code = session.finish(timeout=120)
+
+    assert code == 0, session.output
+    assert (
+        f"warning: cannot save the sign-in to {home / 'credentials'}: Read-only file "
+        "system: "
+    ) in session.output
+    assert "; signed in for this command only" in session.output
+    assert read_state(project)["homeless"]["serviceId"]
+    assert account.token not in session.output
