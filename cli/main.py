@@ -111,10 +111,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as error:
         output.say(f"error: {error.format_message()}", fg="red")
         sys.exit(EXIT_USAGE)
-    except Stopped as stopped:
-        output.say(f"stopped by {signal.Signals(stopped.number).name}")
-        sys.exit(128 + stopped.number)
-    except (click.Abort, KeyboardInterrupt):
+    except (click.Abort, KeyboardInterrupt) as interrupt:
+        # click turns KeyboardInterrupt into Abort; the signal is its cause.
+        cause = interrupt.__cause__ if isinstance(interrupt, click.Abort) else interrupt
+        if isinstance(cause, Stopped):
+            output.say(f"stopped by {signal.Signals(cause.number).name}")
+            sys.exit(128 + cause.number)
         output.say("interrupted")
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -90,12 +91,30 @@ class _Build:
         self.progress(Step(self.label, self.done, self.total))
 
     def run_all(self, jobs: Sequence[Callable[[], None]]) -> None:
+        """Run `jobs` on a few threads; on any failure or interrupt stop the rest."""
         workers = max(1, min(len(jobs), os.cpu_count() or 1))
-        with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-            futures = [pool.submit(job) for job in jobs]
+        cancelled = threading.Event()
+
+        def unless_cancelled(job: Callable[[], None]) -> None:
+            if not cancelled.is_set():
+                job()
+
+        pool = concurrent.futures.ThreadPoolExecutor(workers)
+        futures = [pool.submit(unless_cancelled, job) for job in jobs]
+        try:
             for future in concurrent.futures.as_completed(futures):
                 future.result()
                 self.step_done()
+        except BaseException:
+            cancelled.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            # A job may have started its compiler a moment after the first stop.
+            while not all(future.done() for future in futures):
+                zig.stop_all()
+                concurrent.futures.wait(futures, timeout=0.1)
+            raise
+        finally:
+            pool.shutdown(wait=True)
 
 
 def _compile(

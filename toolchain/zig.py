@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.metadata
 import logging
 import os
 import shlex
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,14 +55,14 @@ def run(what: str, args: Sequence[str], cwd: Path) -> str:
     cache_dir().mkdir(parents=True, exist_ok=True)
 
     try:
-        finished = subprocess.run(
+        child = subprocess.Popen(
             argv,
             cwd=cwd,
             env=environment(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            check=False,
+            start_new_session=True,
         )
     except OSError as error:
         raise ToolchainError(
@@ -67,10 +70,40 @@ def run(what: str, args: Sequence[str], cwd: Path) -> str:
             "reinstall zigttp or point ZIGTTP_ZIG at a zig executable"
         ) from error
 
-    output = finished.stdout.decode("utf-8", errors="replace")
-    if finished.returncode != 0:
-        raise CompilerFailed(what, finished.returncode, output)
+    with _RUNNING_LOCK:
+        _RUNNING.add(child)
+    try:
+        stdout, _ = child.communicate()
+    except BaseException:
+        _stop(child)
+        raise
+    finally:
+        with _RUNNING_LOCK:
+            _RUNNING.discard(child)
+
+    output = stdout.decode("utf-8", errors="replace")
+    if child.returncode != 0:
+        raise CompilerFailed(what, child.returncode, output)
     return output
+
+
+# Compilers running now, from any thread, so an interrupt can stop them all.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_all() -> None:
+    """Stop every compiler this process started, with the programs they started."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for child in running:
+        _stop(child)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
 
 
 @functools.cache
