@@ -1,4 +1,14 @@
-"""The JSON API of control-plane.md: auth, deploy sessions, releases, review, grants."""
+"""The JSON API of control-plane.md: auth, deploy sessions, releases, review, grants.
+
+Errors are `{"error": CODE, "message": TEXT}`; `message` is one line written for
+people, and is what the CLI prints. Two refusals carry more fields:
+
+    POST /v1/deploy/session  409 plan_rejected: this exact contract's newest plan
+        was rejected; + planId, projectName, proposedSha, rejectedBy (email),
+        rejectedAt (RFC 3339), reviewUrl. It answers so until the contract changes.
+    POST /v1/deploy/release  409 contract_not_approved: the manifest annotation or
+        the contract inside the handler binary is not the approved one.
+"""
 
 from __future__ import annotations
 
