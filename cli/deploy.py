@@ -71,6 +71,13 @@ def deploy(region: str | None, confirm: bool, no_wait: bool) -> None:
     did not happen).
 
     \b
+    Environment:
+      ZIGTTP_CONTROL_PLANE_URL  the control plane (default https://api.zigttp.dev)
+      ZIGTTP_TOKEN              an access token, used instead of the saved one
+      ZIGTTP_HOME               where sign-in is kept (default ~/.zigttp)
+      ZIGTTP_CACHE_DIR          the build cache (default: the platform's)
+
+    \b
     Examples:
       zigttp deploy
       zigttp deploy --region eu-west --confirm
