@@ -77,13 +77,11 @@ def _layers(
     if type_a != type_b:
         return [f"{where}: media type {type_a} vs {type_b}"]
 
-    tar_a = layer.uncompressed(blob_a, type_a)
-    tar_b = layer.uncompressed(blob_b, type_b)
-    if tar_a == tar_b:
+    if layer.digest_of_tar(blob_a, type_a) == layer.digest_of_tar(blob_b, type_b):
         return [f"{where}: same tar, compressed differently (zlib or zstd build)"]
 
-    entries_a = {entry.name: entry for entry in layer.entries(tar_a)}
-    entries_b = {entry.name: entry for entry in layer.entries(tar_b)}
+    entries_a = {entry.name: entry for entry in layer.files(blob_a, type_a)}
+    entries_b = {entry.name: entry for entry in layer.files(blob_b, type_b)}
     found = []
     for name in sorted(entries_a.keys() | entries_b.keys()):
         if name not in entries_a or name not in entries_b:

@@ -7,6 +7,7 @@ from typing import Any
 
 from zigttp.oci import layer
 from zigttp.oci.image import Image, Index
+from zigttp.oci.untrusted import printable_all
 
 LABEL_PREFIX = "zigttp."
 CONTRACT_ANNOTATION = "dev.zigttp.contract.sha256"
@@ -44,7 +45,12 @@ def contract_facts(
 
 
 def text(description: dict[str, Any]) -> str:
-    """The description as short lines a person reads in a terminal."""
+    """The description as short lines a person reads in a terminal.
+
+    Every string in it comes from the image, whoever made it: control
+    characters are shown as escapes, never sent to the terminal.
+    """
+    description = printable_all(description)
     lines = [
         f"{description['kind']} {description['digest']}",
         f"  media type  {description['mediaType']} ({description['size']} bytes)",
@@ -59,12 +65,9 @@ def text(description: dict[str, Any]) -> str:
 def _image(image: Image) -> dict[str, Any]:
     layers = []
     for descriptor, blob in zip(image.layer_descriptors, image.layers, strict=True):
-        tar = layer.uncompressed(blob, descriptor.media_type)
+        files = layer.files(blob, descriptor.media_type)
         layers.append(
-            {
-                **descriptor.to_json(),
-                "files": [entry.to_json() for entry in layer.entries(tar)],
-            }
+            {**descriptor.to_json(), "files": [entry.to_json() for entry in files]}
         )
 
     return {

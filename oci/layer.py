@@ -14,13 +14,15 @@ zlib version it was measured with.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
 import struct
 import tarfile
+import typing
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -45,6 +47,8 @@ ZSTD_LEVEL = 12
 _GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"
 # Reading stops here: a layer of ours holds one binary of a few megabytes.
 MAX_UNCOMPRESSED = 1 << 30
+_CHUNK = 64 * 1024
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 MEDIA_TYPES: dict[str, str] = {"gzip": LAYER_GZIP, "zstd": LAYER_ZSTD}
 
@@ -168,43 +172,119 @@ def zstd_bytes(data: bytes) -> bytes:
 
 def uncompressed(blob: bytes, media_type: str) -> bytes:
     """The tar inside a layer blob, refusing more than MAX_UNCOMPRESSED bytes."""
-    if media_type in (LAYER_GZIP, DOCKER_LAYER_GZIP):
-        reader: io.RawIOBase | io.BufferedIOBase | zstandard.ZstdDecompressionReader
-        reader = gzip.GzipFile(fileobj=io.BytesIO(blob), mode="rb")
-    elif media_type == LAYER_ZSTD:
-        reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(blob))
-    elif media_type == LAYER_TAR:
+    if media_type == LAYER_TAR:
         return blob
-    else:
-        raise ImageError(f"reading a layer: media type {media_type!r} is not a tar")
+    with _opened(blob, media_type) as reader:
+        return _reading(media_type, lambda: reader.read())
 
-    try:
-        data = reader.read(MAX_UNCOMPRESSED + 1)
-    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as error:
-        raise ImageError(f"reading a {media_type} layer: {error}") from error
-    if len(data) > MAX_UNCOMPRESSED:
-        raise ImageError(
-            f"reading a layer: it unpacks to more than {MAX_UNCOMPRESSED} bytes, "
-            "far more than a handler image holds"
-        )
-    return data
+
+def files(blob: bytes, media_type: str) -> list[Entry]:
+    """Every header in a layer blob, read as a stream, in archive order.
+
+    Nothing larger than a read buffer is held at once, so a small blob that
+    unpacks to a gigabyte (a "zip bomb") costs time, not memory; past
+    MAX_UNCOMPRESSED bytes it is refused.
+    """
+    with _opened(blob, media_type) as reader:
+        return _reading(media_type, lambda: _entries(reader))
+
+
+def digest_of_tar(blob: bytes, media_type: str) -> Digest:
+    """The sha256 of the tar inside a layer blob (its diff_id), read as a stream."""
+    with _opened(blob, media_type) as reader:
+        hashed = _reading(media_type, lambda: _sha256(reader))
+    return Digest(f"sha256:{hashed}")
 
 
 def entries(tar: bytes) -> list[Entry]:
     """Every header in an uncompressed tar, in archive order."""
+    return _entries(io.BytesIO(tar))
+
+
+class _Source(typing.Protocol):
+    """What the gzip and zstd readers have in common."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+class _Bounded(io.RawIOBase):
+    """A decompressing reader that fails once it has given MAX_UNCOMPRESSED bytes."""
+
+    def __init__(self, source: _Source) -> None:
+        self.source = source
+        self.given = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: typing.Any) -> int:
+        view = memoryview(buffer).cast("B")
+        data = self.source.read(min(len(view), MAX_UNCOMPRESSED + 1 - self.given))
+        self.given += len(data)
+        if self.given > MAX_UNCOMPRESSED:
+            raise ImageError(
+                f"reading a layer: it unpacks to more than {MAX_UNCOMPRESSED} bytes, "
+                "far more than a handler image holds"
+            )
+        view[: len(data)] = data
+        return len(data)
+
+
+@contextlib.contextmanager
+def _opened(blob: bytes, media_type: str) -> Iterator[typing.BinaryIO]:
+    """The tar inside `blob` as a bounded stream, for any layer media type."""
+    source: _Source
+    if media_type in (LAYER_GZIP, DOCKER_LAYER_GZIP):
+        source = gzip.GzipFile(fileobj=io.BytesIO(blob), mode="rb")
+    elif media_type == LAYER_ZSTD:
+        source = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(blob))
+    elif media_type == LAYER_TAR:
+        source = io.BytesIO(blob)
+    else:
+        raise ImageError(f"reading a layer: media type {media_type!r} is not a tar")
+
+    try:
+        with io.BufferedReader(_Bounded(source), _CHUNK) as reader:
+            yield reader
+    finally:
+        source.close()
+
+
+Value = typing.TypeVar("Value")
+
+
+def _reading(media_type: str, read: Callable[[], Value]) -> Value:
+    """`read()`, with decompression failures said as an ImageError."""
+    try:
+        return read()
+    except (OSError, EOFError, zlib.error, zstandard.ZstdError) as error:
+        raise ImageError(f"reading a {media_type} layer: {error}") from error
+
+
+def _entries(stream: typing.BinaryIO) -> list[Entry]:
+    """Every header of the tar read from `stream` once, front to back."""
     found: list[Entry] = []
     try:
-        with tarfile.open(fileobj=io.BytesIO(tar), mode="r:") as archive:
+        with tarfile.open(fileobj=stream, mode="r|") as archive:
             for member in archive:
                 content = archive.extractfile(member) if member.isfile() else None
-                data = content.read() if content is not None else b""
-                found.append(_entry(member, data))
+                hashed = _sha256(content) if content is not None else _EMPTY_SHA256
+                found.append(_entry(member, hashed))
     except tarfile.TarError as error:
         raise ImageError(f"reading a layer's tar: {error}") from error
     return found
 
 
-def _entry(member: tarfile.TarInfo, data: bytes) -> Entry:
+def _sha256(stream: _Source) -> str:
+    hasher = hashlib.sha256()
+    while chunk := stream.read(_CHUNK):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _entry(member: tarfile.TarInfo, content_sha256: str) -> Entry:
     kinds = {tarfile.REGTYPE: "file", tarfile.DIRTYPE: "dir", tarfile.SYMTYPE: "link"}
     return Entry(
         name=member.name,
@@ -216,6 +296,6 @@ def _entry(member: tarfile.TarInfo, data: bytes) -> Entry:
         uname=member.uname,
         gname=member.gname,
         mtime=int(member.mtime),
-        content_sha256=hashlib.sha256(data).hexdigest(),
+        content_sha256=content_sha256,
         pax=tuple(sorted(member.pax_headers)),
     )

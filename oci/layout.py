@@ -16,7 +16,7 @@ from zigttp.oci.image import Image, Index, load, parse_json
 
 REF_NAME = "org.opencontainers.image.ref.name"
 OCI_LAYOUT = canonical.dumps({"imageLayoutVersion": "1.0.0"})
-_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
+TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")
 
 Read = Callable[[str], bytes]
 """Returns the bytes of a file in a layout, by its path inside the layout."""
@@ -27,12 +27,15 @@ def write(item: Image | Index, path: Path, tag: str | None = "latest") -> None:
     contents = files(item, tag)
 
     with atomic.replacing_directory(path, replaceable=holds_only_a_layout) as staging:
-        os.chmod(staging, 0o755)
         for name, data in contents.items():
             target = staging / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
             os.chmod(target, 0o644)
+        # Modes are set, not left to the umask: a layout is for others to read.
+        for folder in [staging, *staging.rglob("*")]:
+            if folder.is_dir():
+                os.chmod(folder, 0o755)
 
 
 def holds_only_a_layout(folder: Path) -> bool:
@@ -62,7 +65,7 @@ def read(path: Path, tag: str | None = None) -> Image | Index:
 
 def files(item: Image | Index, tag: str | None) -> dict[str, bytes]:
     """Every file of the layout by its path inside it, in sorted order."""
-    if tag is not None and not _TAG.fullmatch(tag):
+    if tag is not None and not TAG.fullmatch(tag):
         raise UsageError(
             f"tag {tag!r} is not valid: use letters, digits, '_', '.' and '-' "
             "(at most 128, not starting with '.' or '-')"
@@ -114,10 +117,13 @@ def _choose(index_json: dict[str, Any], tag: str | None, where: str) -> Descript
             f"reading {where}: no image tagged {tag!r} (found {_listed(tags)})"
         )
 
+    if not entries:
+        raise ImageError(f"reading {where}: its index.json lists no image")
     if len(entries) != 1:
+        example = next((name for name in tags if name), "TAG")
         raise ImageError(
             f"reading {where}: it holds {len(entries)} images "
-            f"(tags {_listed(tags)}); name the tag to read"
+            f"(tags {_listed(tags)}); name the one to read as {where}:{example}"
         )
     return entries[0]
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import tracemalloc
 from collections.abc import Callable
 
-from zigttp.oci import build, inspect
+import pytest
+
+from zigttp.errors import ImageError
+from zigttp.oci import build, inspect, layer
 from zigttp.oci.image import Image
 
 MakeImage = Callable[..., Image]
@@ -82,3 +86,66 @@ def test_text_shows_what_a_person_looks_for(make_image: MakeImage) -> None:
     assert "    read-only          true\n" in shown
     assert "  label       org.example.team=web\n" in shown
     assert "0755   0/0" in shown and "zigttp-handler" in shown
+
+
+HOSTILE = "complete\x1b[2K\rFAKE\nline\x9b31m\u202etxt.exe\x07"
+SHOWN = "complete\\x1b[2K\\rFAKE\\nline\\x9b31m\\u202etxt.exe\\x07"
+
+
+def test_text_shows_control_characters_as_escapes(make_image: MakeImage) -> None:
+    image = make_image(
+        labels={"zigttp.proof-level": HOSTILE, f"team{HOSTILE}": HOSTILE},
+        annotations={"note": HOSTILE},
+    )
+    described = inspect.describe(image)
+    described["images"][0]["layers"][0]["files"][0]["name"] = HOSTILE
+
+    shown = inspect.text(described)
+
+    assert not set(shown) & {"\x1b", "\r", "\x07", "\x9b", "\u202e"}
+    assert f"    proof-level        {SHOWN}\n" in shown
+    assert f"  label       team{SHOWN}={SHOWN}\n" in shown
+    assert f"  annotation  note={SHOWN}\n" in shown
+    assert shown.endswith(f"  {SHOWN}\n")
+    assert len(shown.splitlines()) == len(
+        inspect.text(inspect.describe(image)).splitlines()
+    )
+
+
+def test_json_keeps_the_exact_strings(make_image: MakeImage) -> None:
+    image = make_image(labels={"zigttp.proof-level": HOSTILE})
+
+    described = inspect.describe(image)
+
+    assert described["images"][0]["labels"]["zigttp.proof-level"] == HOSTILE
+
+
+def test_a_layer_that_unpacks_large_is_listed_in_bounded_memory(
+    make_image: MakeImage,
+) -> None:
+    size = 48 * 1024 * 1024
+    image = make_image(binary=bytes(size))  # zeros: a 48 MiB file in ~50 KB of gzip
+    assert len(image.layers[0]) < size // 100
+
+    tracemalloc.start()
+    try:
+        described = inspect.describe(image)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    [entry] = described["images"][0]["layers"][0]["files"]
+    assert entry["size"] == size
+    assert entry["sha256"] == hashlib.sha256(bytes(size)).hexdigest()
+    assert peak < 4 * 1024 * 1024
+
+
+@pytest.mark.parametrize("compression", ["gzip", "zstd"])
+def test_a_layer_past_the_cap_is_refused(
+    make_image: MakeImage, monkeypatch: pytest.MonkeyPatch, compression: str
+) -> None:
+    image = make_image(binary=bytes(64 * 1024), compression=compression)
+    monkeypatch.setattr(layer, "MAX_UNCOMPRESSED", 32 * 1024)
+
+    with pytest.raises(ImageError, match="unpacks to more than 32768 bytes"):
+        inspect.describe(image)

@@ -93,8 +93,11 @@ def test_written_layout_is_readable_by_others(
     finally:
         os.umask(old)
 
-    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o755
-    assert (tmp_path / "out" / "index.json").stat().st_mode & 0o777 == 0o644
+    out = tmp_path / "out"
+    for folder in [out, out / "blobs", out / "blobs" / "sha256"]:
+        assert folder.stat().st_mode & 0o777 == 0o755, folder
+    for file in [out / "index.json", out / "oci-layout", *out.glob("blobs/*/*")]:
+        assert file.stat().st_mode & 0o777 == 0o644, file
 
 
 def test_bad_tag_is_refused(make_image: MakeImage, tmp_path: Path) -> None:
