@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -20,11 +20,13 @@ from zigttp.errors import RegistryAuthError, RegistryError
 from zigttp.oci import challenge
 from zigttp.oci.credentials import Credentials
 from zigttp.oci.reference import is_loopback
-from zigttp.oci.retry import RetryPolicy
-from zigttp.oci.status import ASK_FOR_CREDENTIALS, registry_error
+from zigttp.oci.status import registry_error, unauthorized
 from zigttp.oci.tls import Trust
 
 log = logging.getLogger(__name__)
+
+Run = Callable[[str, str, Callable[[], httpx.Response]], httpx.Response]
+"""Sends a request under the session's retries: run(action, url, send)."""
 
 # The token spec's default lifetime when the server does not say.
 DEFAULT_TOKEN_SECONDS = 60
@@ -43,15 +45,17 @@ class Authenticator:
         self,
         client: httpx.Client,
         credentials: Credentials | None,
-        retry: RetryPolicy,
+        run: Run,
         trust: Trust,
         insecure: bool = False,
+        unused: str = "",
     ) -> None:
         self._client = client
         self._trust = trust
         self._credentials = credentials
-        self._retry = retry
+        self._run = run
         self._insecure = insecure
+        self._unused = unused
         self._challenge: challenge.Challenge | None = None
         self._tokens: dict[tuple[str, ...], _Token] = {}
         self._lock = threading.Lock()
@@ -97,13 +101,31 @@ class Authenticator:
 
         if chosen is not None and chosen.scheme == "basic" and self.anonymous:
             raise RegistryAuthError(
-                "authenticating to the registry", 401, detail=ASK_FOR_CREDENTIALS
+                "authenticating to the registry", 401, detail=self.login_hint
             )
 
     @property
     def anonymous(self) -> bool:
         """True when we have no credentials to offer."""
         return self._credentials is None
+
+    @property
+    def login_hint(self) -> str:
+        """What to tell a person the registry refused: which credentials, from where."""
+        source = self._credentials.source if self._credentials else None
+        return unauthorized(source, self._unused)
+
+    def error(
+        self, response: httpx.Response, action: str, tries: int = 1
+    ) -> RegistryError:
+        """The error for an answer we cannot use, with the login hint for a 401."""
+        return registry_error(
+            response,
+            action,
+            tries=tries,
+            anonymous=self.anonymous,
+            login=self.login_hint,
+        )
 
     def _token(self, chosen: challenge.Challenge, scopes: Sequence[str]) -> str:
         wanted = _key([*scopes, *chosen.scopes])
@@ -130,13 +152,13 @@ class Authenticator:
             headers["Authorization"] = self._credentials.basic()
 
         self._trust.prepare(url)
-        response = self._retry.run(
+        response = self._run(
             action,
             str(url),
             lambda: self._client.get(url, params=params, headers=headers),
         )
         if response.status_code != 200:
-            raise registry_error(response, action, anonymous=self.anonymous)
+            raise self.error(response, action)
 
         log.debug("got a registry token for %s", " ".join(scopes) or "no scope")
         return _read_token(response, action)

@@ -2,8 +2,10 @@
 docker-style config.json.
 
 Docker's credential helpers (`credsStore`, `credHelpers`) and OAuth identity
-tokens (`identitytoken`) are not used: such entries are skipped, and the push
-goes on anonymously unless another source has a username and password.
+tokens (`identitytoken`) are not used: zigttp runs no helper programs. Such
+entries are skipped and the push goes on anonymously unless another source has
+a username and password; `unused` names them, so a registry's "who are you?"
+can say why nothing was sent.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class Credentials:
 
     username: str
     password: str = field(repr=False)
-    source: str = "given"
+    source: str = "the caller"
 
     def basic(self) -> str:
         """The value of an `Authorization: Basic ...` header."""
@@ -46,7 +48,7 @@ class Credentials:
             raise UsageError(
                 "registry credentials need both --username and a password on stdin"
             )
-        return cls(username, password, "--password-stdin")
+        return cls(username, password, "--username and --password-stdin")
 
 
 def find(registry: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
@@ -56,7 +58,9 @@ def find(registry: str, environ: Mapping[str, str] | None = None) -> Credentials
     username = environ.get(USERNAME_VARIABLE, "")
     password = environ.get(PASSWORD_VARIABLE, "")
     if username and password:
-        return Credentials(username, password, "environment")
+        return Credentials(
+            username, password, f"{USERNAME_VARIABLE} and {PASSWORD_VARIABLE}"
+        )
     if username or password:
         raise UsageError(
             f"set both {USERNAME_VARIABLE} and {PASSWORD_VARIABLE}, or neither"
@@ -67,20 +71,8 @@ def find(registry: str, environ: Mapping[str, str] | None = None) -> Credentials
 
 def from_docker_config(registry: str, environ: Mapping[str, str]) -> Credentials | None:
     """The `auths` entry for `registry` in $DOCKER_CONFIG or ~/.docker/config.json."""
-    folder = environ.get("DOCKER_CONFIG")
-    path = (
-        Path(folder) / "config.json"
-        if folder
-        else _home(environ) / ".docker" / "config.json"
-    )
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise UsageError(f"reading {path}: {error}; fix or move the file") from error
-
-    auths = config.get("auths") if isinstance(config, dict) else None
+    path, config = _docker_config(environ)
+    auths = config.get("auths")
     if not isinstance(auths, dict):
         return None
 
@@ -90,10 +82,65 @@ def from_docker_config(registry: str, environ: Mapping[str, str]) -> Credentials
     return None
 
 
+def unused(registry: str, environ: Mapping[str, str] | None = None) -> str:
+    """Credentials for `registry` in docker's config that zigttp cannot use, in words.
+
+    Empty when there are none: docker's config names no credential helper for
+    the registry and holds no identity token for it.
+    """
+    environ = os.environ if environ is None else environ
+    path, config = _docker_config(environ)
+
+    helpers = config.get("credHelpers")
+    if isinstance(helpers, dict):
+        for key, helper in helpers.items():
+            if _registry_of(str(key)) == registry.lower() and helper:
+                return _helper_note(path, registry, f"docker-credential-{helper}")
+
+    auths = config.get("auths")
+    entries = auths.items() if isinstance(auths, dict) else []
+    for key, entry in entries:
+        ours = _registry_of(str(key)) == registry.lower()
+        if ours and isinstance(entry, dict) and entry.get("identitytoken"):
+            return (
+                f"{path} holds an identity token for {registry}, which zigttp does "
+                "not use"
+            )
+
+    store = config.get("credsStore")
+    if isinstance(store, str) and store:
+        return _helper_note(path, registry, f"docker-credential-{store}")
+    return ""
+
+
+def _helper_note(path: Path, registry: str, helper: str) -> str:
+    return (
+        f"{path} leaves the credentials for {registry} to the helper {helper}, "
+        "which zigttp does not run"
+    )
+
+
+def _docker_config(environ: Mapping[str, str]) -> tuple[Path, dict[str, object]]:
+    """Where docker's config.json is and what it holds ({} when it is missing)."""
+    folder = environ.get("DOCKER_CONFIG")
+    path = (
+        Path(folder) / "config.json"
+        if folder
+        else _home(environ) / ".docker" / "config.json"
+    )
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return path, {}
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UsageError(f"reading {path}: {error}; fix or move the file") from error
+    return path, config if isinstance(config, dict) else {}
+
+
 def _entry_credentials(
     entry: dict[str, object], path: Path, key: str
 ) -> Credentials | None:
-    source = f"{path} ({key})"
+    source = f"{path} (entry {key!r})"
     encoded = entry.get("auth")
     if isinstance(encoded, str) and encoded:
         try:

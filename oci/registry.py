@@ -5,15 +5,14 @@
 
 Blobs go first (several at once), then each platform's manifest by digest, then
 the top manifest by digest and by tag. A manifest is sent only after every blob
-it names is confirmed in the repository.
+it names is confirmed in the repository. A failure or an interruption (Ctrl-C)
+cuts the requests still in flight, so the call returns at once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,8 +35,9 @@ from zigttp.oci.image import Image, Index, load
 from zigttp.oci.known_blobs import KnownBlobs
 from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
-from zigttp.oci.transport import DEFAULT_TIMEOUT, Session
+from zigttp.oci.transport import DEFAULT_TIMEOUT, PING_SECONDS, Session
 from zigttp.oci.upload import DEFAULT_CHUNK_SIZE, BlobOutcome, Uploader
+from zigttp.oci.workers import run_each
 from zigttp.progress import Progress, Step, silent
 
 __all__ = ["Credentials", "KnownBlobs", "PushResult", "push", "read"]
@@ -73,6 +73,7 @@ def push(
     tls: bool | None = None,
     ca_bundle: Path | None = None,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    ping_seconds: float = PING_SECONDS,
     retry: RetryPolicy | None = None,
     concurrency: int = 3,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -83,7 +84,8 @@ def push(
 
     `auth` defaults to the environment or docker's config.json. `mount_from`
     names sibling repositories that may hold the blobs already. `progress` is
-    called from worker threads.
+    called from worker threads, with each blob, each manifest and each retry.
+    See `Session` for `insecure`, `tls`, `ca_bundle` and the timeouts.
     """
     reference = ref if isinstance(ref, Reference) else Reference.parse(ref)
     if reference.digest is not None and reference.digest != item.digest:
@@ -92,6 +94,7 @@ def push(
             "drop the @digest or give the matching one"
         )
     credentials = auth or credential_sources.find(reference.registry)
+    unused = "" if credentials else credential_sources.unused(reference.registry)
 
     with Session(
         reference,
@@ -100,7 +103,10 @@ def push(
         tls=tls,
         ca_bundle=ca_bundle,
         timeout=timeout,
+        ping_seconds=ping_seconds,
         retry=retry,
+        progress=progress,
+        unused_credentials=unused,
     ) as session:
         session.ping()
         uploader = Uploader(session, reference.repository, progress, chunk_size)
@@ -125,11 +131,17 @@ def read(
     tls: bool | None = None,
     ca_bundle: Path | None = None,
     timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    ping_seconds: float = PING_SECONDS,
     retry: RetryPolicy | None = None,
+    progress: Progress = silent,
 ) -> Image | Index:
-    """The image or index at `ref`, with its config and layers, every digest checked."""
+    """The image or index at `ref`, with its config and layers, every digest checked.
+
+    The options are those of `push`; `progress` hears of retries.
+    """
     reference = ref if isinstance(ref, Reference) else Reference.parse(ref)
     credentials = auth or credential_sources.find(reference.registry)
+    unused = "" if credentials else credential_sources.unused(reference.registry)
     scopes = (f"repository:{reference.repository}:pull",)
 
     with Session(
@@ -139,7 +151,10 @@ def read(
         tls=tls,
         ca_bundle=ca_bundle,
         timeout=timeout,
+        ping_seconds=ping_seconds,
         retry=retry,
+        progress=progress,
+        unused_credentials=unused,
     ) as session:
         session.ping()
         manifest, media_type = _get_manifest(session, reference, scopes)
@@ -164,26 +179,12 @@ def _push_blobs(
     """Every blob confirmed in the repository, or the first failure raised."""
     registry = uploader.session.reference.registry
 
-    failed = threading.Event()
-
-    def one(digest: Digest, data: bytes) -> BlobOutcome | None:
-        if failed.is_set():
-            return None  # another blob failed: this push is over, start no more
+    def one(blob: tuple[Digest, bytes]) -> BlobOutcome:
+        digest, data = blob
         candidates = [*known.sources(registry, digest), *mount_from]
-        try:
-            return uploader.push(digest, data, mount_from=candidates)
-        except BaseException:
-            failed.set()
-            raise
+        return uploader.push(digest, data, mount_from=candidates)
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(one, d, data) for d, data in item.blobs.items()]
-
-    for future in futures:
-        error = future.exception()
-        if error is not None:
-            raise error
-    return [outcome for future in futures if (outcome := future.result())]
+    return run_each(list(item.blobs.items()), one, concurrency, "zigttp-push")
 
 
 def _push_manifests(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import email.utils
 import logging
 import random
+import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +18,18 @@ from zigttp.oci.status import RETRY_STATUSES, registry_error
 
 log = logging.getLogger(__name__)
 
+Report = Callable[[str], None]
+"""Told about each retry in words, e.g. to show it on stderr."""
+
+UNTRUSTED_HINT = (
+    "the registry's TLS certificate is not trusted here: give the CA that signed "
+    "it with --ca-bundle (a PEM file)"
+)
+
+
+def quiet(message: str) -> None:
+    """The default report: retries are logged, not shown."""
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -24,13 +38,15 @@ class RetryPolicy:
     `tries` counts every attempt, the first included. A Retry-After the registry
     sends is obeyed up to `max_wait` seconds, so a confused server cannot stall
     a push for an hour.
+    `sleep` replaces the clock (tests record the waits instead of waiting); by
+    default a wait ends early when the work it belongs to is stopped.
     """
 
     tries: int = 5
     base_delay: float = 0.5
     max_delay: float = 8.0
     max_wait: float = 60.0
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
@@ -41,38 +57,77 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
 
+    def pause(self, seconds: float, stop: threading.Event | None = None) -> None:
+        """Wait before the next try; on the clock, a set `stop` ends the wait."""
+        if self.sleep is not None:
+            self.sleep(seconds)
+        elif stop is not None:
+            stop.wait(seconds)
+        else:
+            time.sleep(seconds)
+
+    def announce(self, report: Report, what: str, wait: float, attempt: int) -> None:
+        """Say that try `attempt` failed with `what` and when the next one starts."""
+        message = f"{what}; retrying in {wait:.1f} s, try {attempt + 1} of {self.tries}"
+        log.debug("%s", message)
+        report(message)
+
     def run(
-        self, action: str, url: str, send: Callable[[], httpx.Response]
+        self,
+        action: str,
+        url: str,
+        send: Callable[[], httpx.Response],
+        *,
+        report: Report = quiet,
+        stop: threading.Event | None = None,
     ) -> httpx.Response:
         """Call `send` until it gets an answer that is not "try later", or give up.
 
         Only for requests that may be repeated: connection errors and 408, 429
-        and 5xx answers lead to a wait and another try. Any other answer is
-        returned as is, for the caller to judge.
+        and 5xx answers lead to a wait and another try, each one told to
+        `report`. Any other answer is returned as is, for the caller to judge.
+        A set `stop` ends the tries with a TransportError.
         """
         for attempt in range(1, self.tries + 1):
+            _check(stop, action, url)
             last = attempt == self.tries
             try:
                 response = send()
             except httpx.TransportError as error:
+                _check(stop, action, url, error)
+                reason = _reason(error)
+                if _untrusted(error):
+                    raise TransportError(
+                        action, url, f"{reason}; {UNTRUSTED_HINT}"
+                    ) from error
                 if last:
-                    raise TransportError(action, url, _reason(error)) from error
+                    raise TransportError(
+                        action, url, f"{reason}; {gave_up(self.tries)}"
+                    ) from error
                 wait = self.delay(attempt)
-                log.info("%s: %s; retrying in %.1fs", action, _reason(error), wait)
-                self.sleep(wait)
+                self.announce(report, f"{action}: {reason}", wait, attempt)
+                self.pause(wait, stop)
                 continue
 
             if response.status_code not in RETRY_STATUSES:
                 return response
             if last:
                 raise registry_error(response, action, tries=self.tries)
-            wait = self.delay(attempt, response.headers.get("retry-after"))
-            log.info(
-                "%s: answered %d; retrying in %.1fs", action, response.status_code, wait
-            )
-            self.sleep(wait)
+            header = response.headers.get("retry-after")
+            wait = self.delay(attempt, header)
+            what = f"{action}: registry answered {response.status_code}"
+            told = parse_retry_after(header) if header else None
+            if told is not None and told > self.max_wait:
+                what += f", asking for {told:.0f} s"
+            self.announce(report, what, wait, attempt)
+            self.pause(wait, stop)
 
         raise AssertionError("unreachable: the loop returns or raises")
+
+
+def gave_up(tries: int) -> str:
+    """The words that end an error after every try failed."""
+    return f"gave up after {tries} tries" if tries > 1 else "tried once"
 
 
 def parse_retry_after(value: str, now: float | None = None) -> float | None:
@@ -89,6 +144,29 @@ def parse_retry_after(value: str, now: float | None = None) -> float | None:
         return None
     current = time.time() if now is None else now
     return max(0.0, moment.timestamp() - current)
+
+
+def _check(
+    stop: threading.Event | None,
+    action: str,
+    url: str,
+    error: BaseException | None = None,
+) -> None:
+    """Raise when the work was stopped: no more tries, no more waits."""
+    if stop is not None and stop.is_set():
+        raise TransportError(
+            action, url, "stopped: the work it belonged to was interrupted or failed"
+        ) from error
+
+
+def _untrusted(error: BaseException) -> bool:
+    """True when the failure was TLS certificate verification: no try can help."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _reason(error: httpx.TransportError) -> str:

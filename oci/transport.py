@@ -3,13 +3,15 @@
 Every request to the registry goes through `Session.request`. Authorization is
 attached only to the registry's own origin: when an answer redirects to a
 storage host or an upload lands on another server, the registry's credentials
-stay behind.
+stay behind. `Session.abort` (or leaving the `with` block on an exception, such
+as Ctrl-C) cuts the requests in flight on every thread and ends their retries.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping, Sequence
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -19,18 +21,24 @@ import httpx
 import zigttp
 from zigttp.errors import RegistryError, UsageError
 from zigttp.oci import challenge
+from zigttp.oci.abortable import AbortableTransport
 from zigttp.oci.auth import Authenticator
 from zigttp.oci.credentials import Credentials
 from zigttp.oci.reference import Reference
 from zigttp.oci.retry import RetryPolicy
-from zigttp.oci.status import registry_error
 from zigttp.oci.tls import Trust
+from zigttp.progress import Progress, Step, silent
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# `GET /v2/` is tiny: a registry that has not answered it in this long is stuck,
+# and every one of its tries would otherwise wait out the full read timeout.
+PING_SECONDS = 10.0
 MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# What Go's HTTPS servers (docker-registry among them) answer to plain HTTP.
+_HTTPS_ONLY = b"HTTP request to an HTTPS server"
 
 
 @dataclass(frozen=True)
@@ -48,9 +56,11 @@ class _Exchange:
 class Session:
     """Talks to the registry named by a reference; use it as a context manager.
 
-    HTTPS with verification unless the registry is on this machine (127.0.0.0/8,
-    ::1, localhost) or `insecure` allows plain HTTP; `tls` forces the choice,
-    e.g. `tls=True` for a local registry that serves HTTPS.
+    HTTPS with verification, except plain HTTP to a registry on this machine
+    (127.0.0.0/8, ::1, localhost) or one that `insecure` allows. `tls=True` or a
+    `ca_bundle` asks for HTTPS whatever the host; `tls=False` for plain HTTP.
+    Left to choose, plain HTTP that the registry answers "use HTTPS" switches to
+    HTTPS. Retries are told to `progress` as steps, so people see them.
     """
 
     def __init__(
@@ -62,8 +72,13 @@ class Session:
         tls: bool | None = None,
         ca_bundle: Path | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        ping_seconds: float = PING_SECONDS,
         retry: RetryPolicy | None = None,
+        progress: Progress = silent,
+        unused_credentials: str = "",
     ) -> None:
+        if tls is None and ca_bundle is not None:
+            tls = True
         plain = not tls if tls is not None else insecure or reference.is_loopback
         if plain and not (insecure or reference.is_loopback):
             raise UsageError(
@@ -72,10 +87,17 @@ class Session:
             )
         self.reference = reference
         self.base = httpx.URL(f"{'http' if plain else 'https'}://{reference.registry}")
+        self.may_switch_to_https = plain and tls is None
         self.retry = retry or RetryPolicy()
+        self.progress = progress
+        self.stopped = threading.Event()
+        self.timeout = httpx.Timeout(timeout)
+        self.ping_timeout = _at_most(self.timeout, ping_seconds)
         self.trust = Trust(ca_bundle, eager=not plain)
+        self.transport = AbortableTransport(self.trust.context)
         self.client = httpx.Client(
-            timeout=timeout,
+            transport=self.transport,
+            timeout=self.timeout,
             verify=self.trust.context,
             follow_redirects=False,
             # A proxy cannot reach this machine's loopback: never send those there.
@@ -83,7 +105,12 @@ class Session:
             headers={"User-Agent": f"zigttp/{zigttp.__version__}"},
         )
         self.auth = Authenticator(
-            self.client, credentials, self.retry, self.trust, insecure
+            self.client,
+            credentials,
+            self.run,
+            self.trust,
+            insecure,
+            unused_credentials,
         )
 
     def __enter__(self) -> Session:
@@ -95,23 +122,64 @@ class Session:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if error is not None:
+            self.abort()
         self.client.close()
+
+    def abort(self) -> None:
+        """Stop: cut requests in flight on any thread, end waits, refuse new ones."""
+        self.stopped.set()
+        self.transport.abort()
 
     def url(self, path: str) -> httpx.URL:
         """A URL on the registry from a path such as "/v2/"."""
         return self.base.join(path)
 
+    def report(self, message: str) -> None:
+        """Tell people about a retry or a change of course, as a progress step."""
+        self.progress(Step(message))
+
+    def run(
+        self,
+        action: str,
+        url: str,
+        send: Callable[[], httpx.Response],
+        policy: RetryPolicy | None = None,
+    ) -> httpx.Response:
+        """`send` under the retry policy, reporting retries, ending when stopped."""
+        return (policy or self.retry).run(
+            action, url, send, report=self.report, stop=self.stopped
+        )
+
     def ping(self) -> None:
-        """`GET /v2/`: learn whether and how the registry wants us to log in."""
-        url = self.url("/v2/")
-        action = f"checking the registry at {url}"
-        self.trust.prepare(url)
-        response = self.retry.run(action, str(url), lambda: self.client.get(url))
+        """`GET /v2/`: learn whether and how the registry wants us to log in.
+
+        With a shorter read timeout than other requests. Over plain HTTP, an
+        answer saying the registry speaks only HTTPS moves the session to HTTPS
+        (still verified), when the caller left the choice to us.
+        """
+        response = self._ping()
+        if self.may_switch_to_https and _speaks_only_https(response):
+            self.base = self.base.copy_with(scheme="https")
+            self.report(
+                f"{self.reference.registry} answers only HTTPS: using HTTPS "
+                "(name its CA with --ca-bundle if it is not trusted here)"
+            )
+            response = self._ping()
 
         if response.status_code == 401:
             self.auth.learn(_challenges(response))
         elif response.status_code != 200:
-            raise registry_error(response, action)
+            raise self.auth.error(response, f"checking the registry at {response.url}")
+
+    def _ping(self) -> httpx.Response:
+        url = self.url("/v2/")
+        self.trust.prepare(url)
+        return self.run(
+            f"checking the registry at {url}",
+            str(url),
+            lambda: self.client.get(url, timeout=self.ping_timeout),
+        )
 
     def request(
         self,
@@ -136,9 +204,11 @@ class Session:
             method, url, tuple(scopes), content, dict(headers or {}), follow_redirects
         )
         policy = self.retry if retry else RetryPolicy(tries=1, sleep=self.retry.sleep)
-        response = policy.run(action, str(url), lambda: self._authorized(exchange))
+        response = self.run(
+            action, str(url), lambda: self._authorized(exchange), policy
+        )
         if response.status_code not in expect:
-            raise registry_error(response, action, anonymous=self.auth.anonymous)
+            raise self.auth.error(response, action)
         return response
 
     def _authorized(self, exchange: _Exchange) -> httpx.Response:
@@ -193,3 +263,21 @@ def _challenges(response: httpx.Response) -> list[challenge.Challenge]:
     for value in response.headers.get_list("www-authenticate"):
         found += challenge.parse(value)
     return found
+
+
+def _speaks_only_https(response: httpx.Response) -> bool:
+    return response.status_code == 400 and _HTTPS_ONLY in response.content
+
+
+def _at_most(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
+    """`timeout` with no part longer than `seconds`."""
+
+    def shorter(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
+
+    return httpx.Timeout(
+        connect=shorter(timeout.connect),
+        read=shorter(timeout.read),
+        write=shorter(timeout.write),
+        pool=shorter(timeout.pool),
+    )

@@ -123,13 +123,13 @@ class Uploader:
                 return
             except (TransportError, RegistryError) as error:
                 retryable = isinstance(error, TransportError) or error.retryable
-                if not retryable or attempt == policy.tries:
+                stopped = self.session.stopped.is_set()
+                if not retryable or stopped or attempt == policy.tries:
                     raise
                 wait = policy.delay(attempt)
-                log.info(
-                    "upload of %s broke (%s); new session in %.1fs", digest, error, wait
-                )
-                policy.sleep(wait)
+                what = f"the upload of blob {digest.short} broke ({error})"
+                policy.announce(self.session.report, what, wait, attempt)
+                policy.pause(wait, self.session.stopped)
                 location = None
 
     def _start(self, digest: Digest) -> httpx.URL:

@@ -44,7 +44,13 @@ _LISTENING = re.compile(r"listening on 127\.0\.0\.1:(\d+)")
 class RegistryServer:
     """`docker-registry serve` with its storage, config and log in `folder`."""
 
-    def __init__(self, folder: Path, auth: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        auth: dict[str, Any] | None = None,
+        tls: Path | None = None,
+    ) -> None:
+        """`tls` is a folder with cert.pem and key.pem: serve HTTPS only."""
         binary = shutil.which("docker-registry")
         if binary is None:
             raise FileNotFoundError("docker-registry is not installed")
@@ -61,6 +67,11 @@ class RegistryServer:
         }
         if auth:
             config["auth"] = auth
+        if tls is not None:
+            config["http"]["tls"] = {
+                "certificate": str(tls / "cert.pem"),
+                "key": str(tls / "key.pem"),
+            }
         # JSON is YAML too, and needs no YAML library.
         (folder / "config.yml").write_text(json.dumps(config))
 
@@ -117,6 +128,15 @@ def htpasswd_auth(folder: Path, users: dict[str, str]) -> dict[str, Any]:
     return {"htpasswd": {"realm": "zigttp-test", "path": str(path)}}
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """Says nothing when a client hangs up: a push cut short does that on purpose."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """The test asserts on what the client saw."""
+
+
 class TokenServer:
     """A token endpoint that signs ES256 JWTs the registry trusts.
 
@@ -146,7 +166,7 @@ class TokenServer:
         )
         self.kid = libtrust_key_id(self.key.public_key())
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _token_handler(self))
+        self.server = _QuietServer(("127.0.0.1", 0), _token_handler(self))
         self.port = self.server.server_address[1]
         self.realm = f"http://127.0.0.1:{self.port}/token"
         threading.Thread(

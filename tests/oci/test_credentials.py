@@ -34,7 +34,9 @@ def test_environment_wins(tmp_path: Path) -> None:
 
     found = credentials.find(HOST, environ)
 
-    assert found == Credentials("env", "env-pw", "environment")
+    assert found == Credentials(
+        "env", "env-pw", "ZIGTTP_REGISTRY_USERNAME and ZIGTTP_REGISTRY_PASSWORD"
+    )
 
 
 def test_half_an_environment_pair_is_an_error() -> None:
@@ -58,7 +60,7 @@ def test_docker_config_username_and_password_fields(tmp_path: Path) -> None:
     environ = docker_config(tmp_path, {HOST: {"username": "u", "password": "p"}})
 
     assert credentials.find(HOST, environ) == Credentials(
-        "u", "p", f"{tmp_path}/config.json ({HOST})"
+        "u", "p", f"{tmp_path}/config.json (entry '{HOST}')"
     )
 
 
@@ -115,3 +117,37 @@ def test_password_from_stdin_drops_the_newline() -> None:
 def test_password_from_stdin_needs_both(username: str, text: str) -> None:
     with pytest.raises(UsageError, match="need both --username"):
         Credentials.from_stream(username, text)
+
+
+@pytest.mark.parametrize(
+    ("config", "said"),
+    [
+        (
+            {"credsStore": "desktop", "auths": {HOST: {}}},
+            "leaves the credentials for localhost:5000 to the helper "
+            "docker-credential-desktop, which zigttp does not run",
+        ),
+        (
+            {"credsStore": "desktop", "credHelpers": {f"https://{HOST}": "pass"}},
+            "to the helper docker-credential-pass",
+        ),
+        (
+            {"auths": {HOST: {"identitytoken": "opaque"}}},
+            "holds an identity token for localhost:5000, which zigttp does not use",
+        ),
+        ({"credHelpers": {"other:5000": "pass"}}, ""),
+        ({"auths": {HOST: {"auth": encoded("u:p")}}}, ""),
+        ({}, ""),
+    ],
+)
+def test_unused_names_what_zigttp_cannot_read(
+    tmp_path: Path, config: dict[str, object], said: str
+) -> None:
+    (tmp_path / "config.json").write_text(json.dumps(config))
+
+    found = credentials.unused(HOST, {"DOCKER_CONFIG": str(tmp_path)})
+
+    assert said in found
+    assert bool(found) == bool(said)
+    if said:
+        assert str(tmp_path / "config.json") in found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email.utils
+import threading
+import time
 
 import pytest
 
@@ -43,3 +45,29 @@ def test_retry_after_is_obeyed_but_capped() -> None:
     assert 3.0 <= policy.delay(1, "3") <= 3.1
     assert 10.0 <= policy.delay(1, "86400") <= 10.1
     assert policy.delay(1, "garbage") <= 0.4
+
+
+def test_a_wait_on_the_clock_is_really_waited() -> None:
+    started = time.monotonic()
+
+    RetryPolicy().pause(0.05)
+
+    assert time.monotonic() - started >= 0.05
+
+
+def test_stopping_ends_a_wait_on_the_clock() -> None:
+    stop = threading.Event()
+    threading.Timer(0.05, stop.set).start()
+    started = time.monotonic()
+
+    RetryPolicy().pause(30, stop)
+
+    assert time.monotonic() - started < 1.0
+
+
+def test_an_injected_sleep_replaces_the_clock() -> None:
+    waits: list[float] = []
+
+    RetryPolicy(sleep=waits.append).pause(30, threading.Event())
+
+    assert waits == [30]
