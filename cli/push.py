@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -10,14 +9,15 @@ import click
 
 from zigttp import dirs
 from zigttp.errors import UsageError
-from zigttp.oci import layout, registry, tarball
-from zigttp.oci.credentials import Credentials
+from zigttp.oci import local
+from zigttp.oci import registry as oci_registry
 from zigttp.oci.image import Image, Index
 from zigttp.oci.known_blobs import KnownBlobs
 
 from . import output
+from .registry_options import RegistryOptions, registry_options
 
-DEFAULT_IMAGE = Path(".zigttp") / "image"
+DEFAULT_IMAGE = ".zigttp/image"
 
 
 def known_blobs_path() -> Path:
@@ -40,20 +40,7 @@ def parse_size(text: str) -> int:
 
 @click.command()
 @click.argument("arguments", nargs=-1, metavar="[IMAGE] REF")
-@click.option("-u", "--username", help="Registry user name.")
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from stdin (one line)."
-)
-@click.option(
-    "--insecure",
-    is_flag=True,
-    help="Allow plain HTTP to a registry that is not on this machine.",
-)
-@click.option(
-    "--ca-bundle",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="PEM file of CAs to trust for the registry's TLS certificate.",
-)
+@registry_options
 @click.option(
     "--chunk-size", default="8M", show_default=True, help="Upload chunk size."
 )
@@ -62,39 +49,40 @@ def parse_size(text: str) -> int:
 )
 def push(
     arguments: tuple[str, ...],
-    username: str | None,
-    password_stdin: bool,
-    insecure: bool,
-    ca_bundle: Path | None,
+    registry: RegistryOptions,
     chunk_size: str,
     concurrency: int,
 ) -> None:
     """Push IMAGE (a layout or OCI archive; default .zigttp/image) to REF.
 
-    Blobs the registry already has are skipped. Credentials come from
-    --username with --password-stdin, else ZIGTTP_REGISTRY_USERNAME and
+    IMAGE:TAG picks one image of a layout or archive that holds several. Blobs
+    the registry already has are skipped. Credentials come from --username
+    with --password-stdin, else ZIGTTP_REGISTRY_USERNAME and
     ZIGTTP_REGISTRY_PASSWORD, else docker's config.json. Prints the digest.
 
     \b
     Examples:
       zigttp build && zigttp push localhost:5000/team/hello:1
       printf '%s\\n' "$PASS" | zigttp push -u ci --password-stdin x.tar reg.test/a:2
+      zigttp push --ca-bundle ca.pem images:v2 127.0.0.1:5443/team/hello:2
     """
     source, ref = split_arguments(arguments)
     if concurrency < 1:
         raise UsageError("--concurrency must be at least 1")
 
+    tls = registry.use_tls()
     image = load(source)
-    auth = read_credentials(username, password_stdin)
+    auth = registry.credentials()
     known = KnownBlobs.load(known_blobs_path())
     started = time.monotonic()
-    result = registry.push(
+    result = oci_registry.push(
         image,
         ref,
         auth=auth,
         progress=output.EventLines(),
-        insecure=insecure,
-        ca_bundle=ca_bundle,
+        insecure=registry.insecure,
+        tls=tls,
+        ca_bundle=registry.ca_bundle,
         concurrency=concurrency,
         chunk_size=parse_size(chunk_size),
         known=known,
@@ -111,29 +99,19 @@ def push(
     output.result(str(result.digest))
 
 
-def split_arguments(arguments: tuple[str, ...]) -> tuple[Path, str]:
+def split_arguments(arguments: tuple[str, ...]) -> tuple[str, str]:
     if len(arguments) == 1:
         return DEFAULT_IMAGE, arguments[0]
     if len(arguments) == 2:
-        return Path(arguments[0]), arguments[1]
+        return arguments[0], arguments[1]
     raise UsageError(
         "give a registry reference, optionally after the image: [IMAGE] REF"
     )
 
 
-def load(source: Path) -> Image | Index:
-    if source.is_dir():
-        return layout.read(source)
-    if source.is_file():
-        return tarball.read(source)
-    raise UsageError(f"{source}: no image there; run `zigttp build` first")
-
-
-def read_credentials(username: str | None, password_stdin: bool) -> Credentials | None:
-    if password_stdin and not username:
-        raise UsageError("--password-stdin needs --username")
-    if username and not password_stdin:
-        raise UsageError("--username needs --password-stdin (never a password flag)")
-    if not username:
-        return None
-    return Credentials.from_stream(username, sys.stdin.read())
+def load(source: str) -> Image | Index:
+    """The image in a layout or archive named PATH or PATH:TAG."""
+    found = local.find(source)
+    if found is None:
+        raise UsageError(f"{source}: no image there; run `zigttp build` first")
+    return local.read(*found)
