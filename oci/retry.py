@@ -102,7 +102,7 @@ class RetryPolicy:
                     ) from error
                 if last:
                     raise TransportError(
-                        action, url, f"{reason}; {gave_up(self.tries)}"
+                        action, url, gave_up(reason, self.tries)
                     ) from error
                 wait = self.delay(attempt)
                 self.announce(report, f"{action}: {reason}", wait, attempt)
@@ -125,9 +125,9 @@ class RetryPolicy:
         raise AssertionError("unreachable: the loop returns or raises")
 
 
-def gave_up(tries: int) -> str:
-    """The words that end an error after every try failed."""
-    return f"gave up after {tries} tries" if tries > 1 else "tried once"
+def gave_up(reason: str, tries: int) -> str:
+    """`reason`, saying how often it was tried when that was more than once."""
+    return f"{reason}; gave up after {tries} tries" if tries > 1 else reason
 
 
 def parse_retry_after(value: str, now: float | None = None) -> float | None:
@@ -169,6 +169,33 @@ def _untrusted(error: BaseException) -> bool:
     return False
 
 
+_TIMEOUT_PARTS: dict[type[httpx.TransportError], tuple[str, str]] = {
+    httpx.ConnectTimeout: ("connect", "not connected"),
+    httpx.ReadTimeout: ("read", "no answer"),
+    httpx.WriteTimeout: ("write", "could not send"),
+    httpx.PoolTimeout: ("pool", "no free connection"),
+}
+
+
 def _reason(error: httpx.TransportError) -> str:
+    """What went wrong, in words: a timeout says which and how long it was."""
+    name = type(error).__name__
+    described = _TIMEOUT_PARTS.get(type(error))
+    if described is not None:
+        part, what = described
+        seconds = _timeout_of(error, part)
+        within = f" within {seconds:g} s" if seconds is not None else " in time"
+        return f"{name}: {what}{within}"
+
     text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return f"{name}: {text}" if text else name
+
+
+def _timeout_of(error: httpx.TransportError, part: str) -> float | None:
+    """The timeout the failed request ran under, as httpx recorded it."""
+    try:
+        limits = error.request.extensions.get("timeout") or {}
+    except RuntimeError:  # no request attached to the error
+        return None
+    value = limits.get(part) if isinstance(limits, dict) else None
+    return float(value) if isinstance(value, int | float) else None

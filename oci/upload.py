@@ -17,8 +17,15 @@ from typing import Literal
 
 import httpx
 
-from zigttp.errors import RegistryAuthError, RegistryError, TransportError, UsageError
+from zigttp.errors import (
+    RegistryAuthError,
+    RegistryError,
+    TransportError,
+    UsageError,
+    ZigttpError,
+)
 from zigttp.oci.digest import Digest
+from zigttp.oci.retry import gave_up
 from zigttp.oci.transport import Session
 from zigttp.progress import Progress, Step
 
@@ -123,9 +130,10 @@ class Uploader:
                 return
             except (TransportError, RegistryError) as error:
                 retryable = isinstance(error, TransportError) or error.retryable
-                stopped = self.session.stopped.is_set()
-                if not retryable or stopped or attempt == policy.tries:
+                if not retryable or self.session.stopped.is_set():
                     raise
+                if attempt == policy.tries:
+                    raise _tried(error, policy.tries) from error
                 wait = policy.delay(attempt)
                 what = f"the upload of blob {digest.short} broke ({error})"
                 policy.announce(self.session.report, what, wait, attempt)
@@ -196,6 +204,16 @@ class Uploader:
 
     def _path(self, rest: str) -> httpx.URL:
         return self.session.url(f"/v2/{self.repository}/{rest}")
+
+
+def _tried(error: TransportError | RegistryError, tries: int) -> ZigttpError:
+    """The last failure of an upload, saying the upload was tried `tries` times."""
+    if isinstance(error, TransportError):
+        return TransportError(error.action, error.url, gave_up(error.reason, tries))
+    detail = "; ".join(
+        part for part in (f"gave up after {tries} tries", error.detail) if part
+    )
+    return RegistryError(error.action, error.status, error.codes, detail, True)
 
 
 def _location(response: httpx.Response, fallback: httpx.URL | None = None) -> httpx.URL:

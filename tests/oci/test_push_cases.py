@@ -343,9 +343,10 @@ def test_r14_no_manifest_when_a_blob_never_arrives(
 ) -> None:
     fake_registry.intercept = drop_uploads(1000, "PUT")
 
-    with pytest.raises(TransportError, match="uploading blob"):
+    with pytest.raises(TransportError, match="uploading blob") as raised:
         push(make_image(), f"{fake_registry.host}/team/app:1", retry=quick_retry)
 
+    assert str(raised.value).endswith("; gave up after 3 tries")
     assert not fake_registry.seen("PUT", "/manifests/")
     assert len(fake_registry.seen("POST", "/blobs/uploads/")) == quick_retry.tries
 
@@ -382,3 +383,21 @@ def test_a_registry_error_message_cannot_drive_the_terminal(
     assert "bad\\x1b]0;pwned\\x07 name\\r\\x1b[2Kall fine!!!" in message
     assert not set(message) & {"\x1b", "\x07", "\r", "\n"}
     assert len(message) < 600
+
+
+def test_an_upload_answered_503_every_time_says_how_often_it_was_tried(
+    make_image: MakeImage, fake_registry: FakeRegistry, quick_retry: RetryPolicy
+) -> None:
+    def refuse_bodies(request: Request) -> Reply | None:
+        uploading = request.method == "PUT" and "/uploads/" in request.path
+        return Reply(503, {}, b"") if uploading else None
+
+    fake_registry.intercept = refuse_bodies
+
+    with pytest.raises(RegistryError) as raised:
+        push(make_image(), f"{fake_registry.host}/team/app:1", retry=quick_retry)
+
+    assert raised.value.status == 503
+    assert "registry answered 503: gave up after 3 tries; the registry failed" in str(
+        raised.value
+    )

@@ -246,8 +246,9 @@ def test_a_stalled_ping_gives_up_after_its_own_shorter_timeout(
         released.set()
 
     assert time.monotonic() - started < 2.0
-    assert "ReadTimeout" in str(raised.value)
-    assert "gave up after 3 tries" in str(raised.value)
+    assert str(raised.value).endswith(
+        "ReadTimeout: no answer within 0.2 s; gave up after 3 tries"
+    )
     assert sum("retrying in" in step.label for step in steps) == 2
 
 
