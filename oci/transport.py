@@ -19,7 +19,7 @@ from types import TracebackType
 import httpx
 
 import zigttp
-from zigttp.errors import RegistryError, UsageError
+from zigttp.errors import RegistryError, TransportError, UsageError
 from zigttp.oci import challenge
 from zigttp.oci.abortable import AbortableTransport
 from zigttp.oci.auth import Authenticator
@@ -175,11 +175,25 @@ class Session:
     def _ping(self) -> httpx.Response:
         url = self.url("/v2/")
         self.trust.prepare(url)
-        return self.run(
-            f"checking the registry at {url}",
-            str(url),
-            lambda: self.client.get(url, timeout=self.ping_timeout),
-        )
+        try:
+            return self.run(
+                f"checking the registry at {url}",
+                str(url),
+                lambda: self.client.get(url, timeout=self.ping_timeout),
+            )
+        except TransportError as error:
+            # Go's TLS servers answer plain HTTP (see ping); most others hang up.
+            hung_up = isinstance(
+                error.__cause__, httpx.RemoteProtocolError | httpx.ReadError
+            )
+            if url.scheme != "http" or not hung_up:
+                raise
+            raise TransportError(
+                error.action,
+                error.url,
+                f"{error.reason}; if it serves HTTPS, pass --tls (with --ca-bundle "
+                "naming its CA)",
+            ) from error
 
     def request(
         self,

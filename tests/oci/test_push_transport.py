@@ -257,3 +257,20 @@ def test_the_ping_timeout_is_shorter_than_the_others() -> None:
         assert session.ping_timeout.read == PING_SECONDS
         assert DEFAULT_TIMEOUT.read is not None
         assert DEFAULT_TIMEOUT.read > PING_SECONDS
+
+
+def test_a_tls_server_hanging_up_on_plain_http_suggests_tls(
+    make_image: MakeImage,
+    tls_registry: tuple[FakeRegistry, Path],
+    quick_retry: RetryPolicy,
+) -> None:
+    fake, _ = tls_registry
+
+    with pytest.raises(TransportError) as raised:
+        registry.push(make_image(), f"{fake.host}/team/app:1", retry=quick_retry)
+
+    assert str(raised.value).startswith(f"checking the registry at http://{fake.host}")
+    assert str(raised.value).endswith(
+        "; gave up after 3 tries; if it serves HTTPS, pass --tls (with --ca-bundle "
+        "naming its CA)"
+    )
