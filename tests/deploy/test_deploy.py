@@ -158,11 +158,14 @@ def test_credentials_near_expiry_reopen_the_session_before_the_push(
     done = zigttp("deploy", cwd=project, env=env)
 
     assert done.returncode == 0, done.stderr
-    assert re.search(
-        r"^push credentials expire in (29|30)\.\d s: reopening the session$",
+    said = re.search(
+        r"^push credentials expire in (\d+\.\d) s: reopening the session$",
         done.stderr,
         re.MULTILINE,
-    ), done.stderr
+    )
+    assert said, done.stderr
+    # The credentials last 30 s; how much of that is left depends on machine load.
+    assert 0 < float(said.group(1)) <= 30
     opened = plane.rows(
         "select count(*) from audit_events where action = 'session.open'"
     )
