@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from zigttp import untrusted
+
 MAX_TEXT = 300
 MAX_LOG_LINE = 500
 REPLACEMENT = "?"
@@ -38,9 +40,7 @@ def items(value: Any, limit: int = MAX_TEXT) -> list[str]:
 
 
 def _printable(text: str) -> str:
-    return "".join(
-        ch if ch.isprintable() else " " if ch.isspace() else REPLACEMENT for ch in text
-    )
+    return untrusted.replaced(text, REPLACEMENT)
 
 
 def _bounded(text: str, limit: int) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from zigttp.oci import layer
 from zigttp.oci.image import Image, Index
-from zigttp.oci.untrusted import printable_all
+from zigttp.untrusted import printable_all
 
 LABEL_PREFIX = "zigttp."
 CONTRACT_ANNOTATION = "dev.zigttp.contract.sha256"

@@ -8,7 +8,7 @@ import httpx
 
 from zigttp.errors import RegistryAuthError, RegistryError
 from zigttp.oci import challenge
-from zigttp.oci.untrusted import printable
+from zigttp.untrusted import printable
 
 # Answers that say "not now" rather than "no": worth another try after a wait.
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})

@@ -30,16 +30,10 @@ one-line message on stderr and the exit code the class carries.
 
 from __future__ import annotations
 
-import re
 import signal
 from collections.abc import Sequence
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters shown as escapes, safe for a terminal line."""
-    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+from zigttp.untrusted import printable
 
 
 class ZigttpError(Exception):
