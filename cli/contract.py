@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zigttp import build as builder
+from zigttp import untrusted
 
 from . import output
 
@@ -26,5 +27,5 @@ def contract(handler: Path, explain: bool) -> None:
     program = builder.load_program(handler)
     if explain:
         for line in program.contract.explain():
-            output.say(line)
+            output.say(untrusted.printable(line))
     output.result(program.contract.canonical().decode("utf-8"))

@@ -27,12 +27,19 @@ WATCH_INTERVAL_SECONDS = 0.3
 @click.option(
     "--watch", is_flag=True, help="Rebuild and restart when a source changes."
 )
-def serve(handler: Path, port: int, host: str, watch: bool) -> None:
+@click.option(
+    "--no-env-check",
+    is_flag=True,
+    help="Start even when an env name the contract lists is not set.",
+)
+def serve(handler: Path, port: int, host: str, watch: bool, no_env_check: bool) -> None:
     """Run HANDLER (a file, or a folder to search) with the runtime that deploy ships.
 
     The handler sees what a deploy would give it: .env beside the handler, plus
-    this shell's values for the names its contract lists. Ctrl-C stops it
-    cleanly; a handler that cannot start makes serve exit 1.
+    this shell's values for the names its contract lists. Like the image, it
+    refuses to start while a name the contract lists is unset (--no-env-check
+    starts anyway). Ctrl-C stops it cleanly; a handler that cannot start makes
+    serve exit 1.
 
     \b
     Examples:
@@ -41,7 +48,7 @@ def serve(handler: Path, port: int, host: str, watch: bool) -> None:
       zigttp serve --watch
     """
     path = builder.locate_handler(handler)
-    running = Running(path, host, port)
+    running = Running(path, host, port, check_env=not no_env_check)
 
     try:
         if watch:
@@ -59,18 +66,19 @@ def serve(handler: Path, port: int, host: str, watch: bool) -> None:
 class Running:
     """The handler process being served, replaced when its sources change."""
 
-    def __init__(self, path: Path, host: str, port: int) -> None:
+    def __init__(self, path: Path, host: str, port: int, check_env: bool) -> None:
         self.path = path
         self.host = host
         self.port = port
+        self.check_env = check_env
         self.process = self.start(compile_once(path))
 
     def start(self, build: local.LocalBuild) -> local.Process:
         env, missing = local.environment(build)
-        if missing:
+        if missing and not self.check_env:
             names = ", ".join(missing)
             output.warn(f"not set: {names}; env() returns undefined for them")
-        return local.Process(build, self.host, self.port, env, check_env=not missing)
+        return local.Process(build, self.host, self.port, env, self.check_env)
 
     def restart_on_change(self) -> None:
         """Poll the sources; on a change rebuild, and swap the process if it built."""

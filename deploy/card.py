@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from zigttp import untrusted
 from zigttp.errors import ReviewRequired
 
 from . import session
@@ -106,4 +107,5 @@ def _delta_rows(delta: Delta, service: str) -> list[str]:
 
 
 def _row(name: str, value: str) -> str:
-    return f"{INDENT}{name:<{WIDTH}}{value}"
+    """One card line; the value may quote the handler's source, so it is escaped."""
+    return f"{INDENT}{name:<{WIDTH}}{untrusted.printable(value)}"

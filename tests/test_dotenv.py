@@ -40,6 +40,7 @@ def test_accepted_lines(text: str, expected: dict[str, str]) -> None:
         ("A-B=1", 1, "'A-B' is not a valid name"),
         ("A='open", 1, "the value opens a ' quote it never closes"),
         ('A="', 1, 'the value opens a " quote it never closes'),
+        ("A='v' trailing", 1, "text follows the closing ' quote: quote all of it"),
         ("=value", 1, "'' is not a valid name"),
     ],
 )

@@ -98,9 +98,14 @@ def unquote(value: str, name: str, number: int) -> str:
         return value
 
     quote = value[0]
-    if len(value) < 2 or value[-1] != quote:
+    closing = value.find(quote, 1)
+    if closing == -1:
         raise DotenvError(
             name, number, f"the value opens a {quote} quote it never closes"
+        )
+    if closing != len(value) - 1:
+        raise DotenvError(
+            name, number, f"text follows the closing {quote} quote: quote all of it"
         )
     return value[1:-1]
 

@@ -88,12 +88,25 @@ def test_process_env_wins_over_the_env_file(example, build_cache: Path) -> None:
         serving.interrupt()
 
 
-def test_missing_contract_env_is_a_warning_for_serve(
-    example, build_cache: Path
+def test_a_missing_contract_env_name_stops_serve_like_the_image(
+    run_cli: RunCli, example
 ) -> None:
     project = example("hello")
     (project / ".env").unlink()
-    serving = Serving([], project, serve_env(build_cache))
+
+    done = run_cli("serve", str(project), "-p", "0", timeout=60)
+
+    assert done.returncode == 1
+    assert "missing environment variables: GREETING_NAME" in done.stderr
+    assert done.stderr.rstrip().endswith(
+        "error: the handler stopped with exit 3 (see above)"
+    )
+
+
+def test_no_env_check_serves_anyway_with_a_warning(example, build_cache: Path) -> None:
+    project = example("hello")
+    (project / ".env").unlink()
+    serving = Serving(["--no-env-check"], project, serve_env(build_cache))
     try:
         assert serving.get("/").json()["greeted"] == "world"
     finally:
