@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import signal
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from types import FrameType
 
 import click
 
@@ -15,6 +11,7 @@ from zigttp.deploy import detect, pipeline, state
 from zigttp.deploy.wait import ready_timeout
 from zigttp.errors import Terminated
 from zigttp.progress import Step
+from zigttp.signals import SignalReceived
 
 from . import output
 from .login import local_sign_in, verified_sign_in
@@ -83,14 +80,15 @@ def deploy(region: str | None, confirm: bool, no_wait: bool) -> None:
       zigttp deploy --region eu-west --confirm
       zigttp deploy --no-wait
     """
-    with sigterm_stops_like_ctrl_c():
-        try:
-            service, outcome = run(region, confirm, no_wait)
-        except pipeline.TerminationRequested:
-            raise Terminated(
-                "terminated before the deploy started: nothing was built, "
-                "uploaded or released"
-            ) from None
+    try:
+        service, outcome = run(region, confirm, no_wait)
+    except SignalReceived as received:
+        if received.number != signal.SIGTERM:
+            raise
+        raise Terminated(
+            "terminated before the deploy started: nothing was built, "
+            "uploaded or released"
+        ) from None
 
     if outcome.ready:
         output.say(f"{service} is ready ({outcome.waited:.1f} s)", fg="green")
@@ -123,24 +121,3 @@ def run(
             return project.service, pipeline.deploy(prepared, plane, options, lines)
     finally:
         lines.close()
-
-
-@contextlib.contextmanager
-def sigterm_stops_like_ctrl_c() -> Iterator[None]:
-    """While deploying, SIGTERM raises where the deploy is, as Ctrl-C does.
-
-    The deploy then says what did and did not happen and exits 143 (Ctrl-C:
-    130), instead of dying silently halfway through.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise pipeline.TerminationRequested()
-
-    before = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import signal
 import sys
 
 import click
 
-from zigttp import __version__
+from zigttp import __version__, signals
 from zigttp.errors import DotenvError, SourceError, ZigttpError
 
 from . import output
@@ -82,23 +81,9 @@ def describe(error: ZigttpError) -> str:
     return f"error: {error.message}"
 
 
-def stop_like_ctrl_c(number: int, frame: object) -> None:
-    """SIGTERM and SIGHUP unwind like Ctrl-C: temp files go, children stop."""
-    raise Stopped(number)
-
-
-class Stopped(KeyboardInterrupt):
-    """Ctrl-C's cleanup path, for a signal other than SIGINT."""
-
-    def __init__(self, number: int) -> None:
-        super().__init__(number)
-        self.number = number
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the code the outcome calls for."""
-    for number in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(number, stop_like_ctrl_c)
+    signals.unwind_on_termination()
     try:
         cli.main(args=argv, prog_name="zigttp", standalone_mode=False)
     except ZigttpError as error:
@@ -114,8 +99,8 @@ def main(argv: list[str] | None = None) -> None:
     except (click.Abort, KeyboardInterrupt) as interrupt:
         # click turns KeyboardInterrupt into Abort; the signal is its cause.
         cause = interrupt.__cause__ if isinstance(interrupt, click.Abort) else interrupt
-        if isinstance(cause, Stopped):
-            output.say(f"stopped by {signal.Signals(cause.number).name}")
+        if isinstance(cause, signals.SignalReceived):
+            output.say(f"stopped by {cause.name}")
             sys.exit(128 + cause.number)
         output.say("interrupted")
         sys.exit(EXIT_INTERRUPTED)

@@ -3,7 +3,7 @@ folder) before anything is sent, then open a session, check drift, build,
 push, release, record, wait.
 
 Each step reports through a Reporter (the CLI draws it). Ctrl-C at any step
-becomes Interrupted (SIGTERM, raised here as TerminationRequested, becomes
+becomes Interrupted (SIGTERM, raised here as SignalReceived, becomes
 Terminated), whose message says what happened and what did not; the state file
 is written only once a release was accepted, and whole. When that write fails
 the error says the release is live and what the missing state means.
@@ -12,6 +12,7 @@ the error says the release is live and what the missing state means.
 from __future__ import annotations
 
 import logging
+import signal
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -32,6 +33,7 @@ from zigttp.errors import (
 from zigttp.oci import layout, registry
 from zigttp.oci.registry import PushResult
 from zigttp.progress import Step
+from zigttp.signals import SignalReceived
 
 from . import card, drift, server_text, session, state
 from .client import ControlPlane
@@ -46,10 +48,6 @@ log = logging.getLogger(__name__)
 IMAGE_PATH = Path(".zigttp") / "image"
 WORK_FOLDER = Path(".zigttp")
 REFRESH_MARGIN_SECONDS = 60.0
-
-
-class TerminationRequested(KeyboardInterrupt):
-    """Raised by the CLI's SIGTERM handler so a deploy stops as on Ctrl-C."""
 
 
 class Reporter(Protocol):
@@ -402,6 +400,6 @@ class _Progress:
 
 def _stopped(stop: KeyboardInterrupt, progress: _Progress) -> Interrupted:
     """Ctrl-C or SIGTERM as the error that says what did and did not happen."""
-    if isinstance(stop, TerminationRequested):
+    if isinstance(stop, SignalReceived) and stop.number == signal.SIGTERM:
         return Terminated(progress.interrupted())
     return Interrupted(progress.interrupted())
