@@ -35,7 +35,7 @@ def test_a_client_stalled_mid_headers_does_not_block_others(
         took = time.monotonic() - started
 
     assert response.json() == {"ok": True}
-    assert took < 0.5
+    assert took < 3  # the stalled client's header timeout is 10 s
 
 
 def test_many_connections_at_once(start_server: StartServer) -> None:
@@ -101,7 +101,7 @@ def test_sigint_on_an_idle_server_exits_0_at_once(start_server: StartServer) -> 
     code = server.process.wait(timeout=5)
 
     assert code == 0
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 3  # in-flight requests get 10 s
 
 
 def test_connections_beyond_the_limit_get_503(start_server: StartServer) -> None:
