@@ -12,7 +12,6 @@ the error says the release is live and what the missing state means.
 from __future__ import annotations
 
 import logging
-import signal
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -26,19 +25,17 @@ from zigttp.errors import (
     ControlPlaneError,
     DriftDetected,
     InputError,
-    Interrupted,
     ReviewRequired,
-    Terminated,
 )
 from zigttp.oci import layout, registry
 from zigttp.oci.registry import PushResult
 from zigttp.progress import Step
-from zigttp.signals import SignalReceived
 
 from . import card, drift, server_text, session, state
 from .client import ControlPlane
 from .detect import Project
 from .facts import Facts, compare
+from .milestones import Milestones, stopped
 from .session import Session
 from .state import ServiceState
 from .wait import DEFAULT_READY_SECONDS, until_ready
@@ -108,18 +105,18 @@ def prepare(
     try:
         return _prepare(project, previous, report)
     except KeyboardInterrupt as stop:
-        raise _stopped(stop, _Progress()) from None
+        raise stopped(stop, Milestones()) from None
 
 
 def deploy(
     prepared: Prepared, plane: ControlPlane, options: Options, report: Reporter
 ) -> Outcome:
     """Ship a prepared project through `plane`."""
-    progress = _Progress()
+    progress = Milestones()
     try:
         return _steps(prepared, plane, options, report, progress)
     except KeyboardInterrupt as stop:
-        raise _stopped(stop, progress) from None
+        raise stopped(stop, progress) from None
 
 
 def _prepare(
@@ -171,7 +168,7 @@ def _steps(
     plane: ControlPlane,
     options: Options,
     report: Reporter,
-    progress: _Progress,
+    progress: Milestones,
 ) -> Outcome:
     started = time.monotonic()
     project, previous = prepared.project, prepared.previous
@@ -362,44 +359,3 @@ def _pushed_line(pushed: PushResult) -> str:
         f"pushed {reference}: {uploaded} uploaded, "
         f"{pushed.count('skipped')} skipped (already there)"
     )
-
-
-class _Progress:
-    """How far the deploy got, to say what an interrupt left behind."""
-
-    _MESSAGES: dict[str, str] = {
-        "prove": "interrupted before anything was sent: nothing changed",
-        "session": "interrupted while opening the deploy session: nothing was "
-        "uploaded or released",
-        "build": "interrupted while building: nothing was uploaded or released",
-        "push": "interrupted during push: part of the image may be in the "
-        "registry, nothing was released",
-        "pushed": "interrupted after push: the image is in the registry, nothing "
-        "was released",
-        "release": "interrupted while releasing: the release may or may not have "
-        "been accepted; re-run `zigttp deploy` (it updates in place)",
-        "released": "interrupted after the release was accepted: {url} is being "
-        "updated; re-run `zigttp deploy` if the state file was not written",
-        "wait": "interrupted while waiting for ready: the release was accepted "
-        "and the state saved; {url} may still come up",
-    }
-
-    def __init__(self) -> None:
-        self.stage = "prove"
-        self.url = ""
-
-    def reached(self, stage: str, url: str = "") -> None:
-        log.debug("deploy step: %s", stage)
-        self.stage = stage
-        self.url = url or self.url
-
-    def interrupted(self) -> str:
-        details: dict[str, Any] = {"url": self.url or "the service"}
-        return self._MESSAGES[self.stage].format(**details)
-
-
-def _stopped(stop: KeyboardInterrupt, progress: _Progress) -> Interrupted:
-    """Ctrl-C or SIGTERM as the error that says what did and did not happen."""
-    if isinstance(stop, SignalReceived) and stop.number == signal.SIGTERM:
-        return Terminated(progress.interrupted())
-    return Interrupted(progress.interrupted())
