@@ -6,7 +6,15 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import capabilities, commonjs, effects, hidden_code, injection, routes
+from . import (
+    capabilities,
+    commonjs,
+    effects,
+    hidden_code,
+    injection,
+    path_dispatch,
+    prototypes,
+)
 from .findings import Findings, Unit
 from .model import Contract, Fact, Origin
 from .scopes import Scopes
@@ -77,7 +85,8 @@ def _prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
 
         capabilities.collect(unit, findings)
         hidden_code.collect(unit, findings)
-        routes.collect(unit, findings)
+        prototypes.collect(unit, findings)
+        path_dispatch.collect(unit, findings)
         effects.collect(unit, findings)
     injection.collect(units, findings, findings.fetch_urls)
 

@@ -68,9 +68,9 @@ def _exported_locals(unit: Unit) -> list[str]:
                 if (
                     name is not None
                     and alias is not None
-                    and unit.text(alias) in ("handler", "default")
+                    and unit.name_of(alias) in ("handler", "default")
                 ):
-                    names.append(unit.text(name))
+                    names.append(unit.name_of(name))
     return names
 
 
@@ -97,13 +97,13 @@ def functions_of(unit: Unit, node: Node | None) -> list[Node]:
 def _declared_name(unit: Unit, function: Node) -> str | None:
     name = function.child_by_field_name("name")
     if name is not None:
-        return unit.text(name)
+        return unit.name_of(name)
     parent = function.parent
     while parent is not None and parent.type in ("parenthesized_expression",):
         parent = parent.parent
     if parent is not None and parent.type == "variable_declarator":
         declared = parent.child_by_field_name("name")
-        return unit.text(declared) if declared is not None else None
+        return unit.name_of(declared) if declared is not None else None
     return None
 
 
@@ -151,7 +151,7 @@ def callback_source(unit: Unit, function: Node) -> Node | None:
     if callee is None or callee.type != "member_expression":
         return None
     member = callee.child_by_field_name("property")
-    if member is None or unit.text(member) not in _CALLBACK_METHODS:
+    if member is None or unit.name_of(member) not in _CALLBACK_METHODS:
         return None
     return callee.child_by_field_name("object")
 

@@ -16,9 +16,9 @@ from zigttp import dotenv
 from . import routes
 from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
-from .scopes import Binding, outer
+from .scopes import Binding, outer, unwrap
 from .syntax import Node
-from .values import const_value, is_string, quoted, static_string, string_prefix
+from .values import is_string, key_name, quoted, static_string, string_prefix
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,9 @@ def _reexports(unit: Unit, findings: Findings) -> None:
                 for specifier in clause.named_children
             )
             names = [
-                unit.text(node)
+                unit.name_of(node)
                 for node in exported
-                if node is not None and unit.text(node) in TRACKED[module]
+                if node is not None and unit.name_of(node) in TRACKED[module]
             ]
         for name in names:
             hide(
@@ -125,7 +125,7 @@ def _namespace_use(
 
     if parent is not None and parent.type == "member_expression":
         member = parent.child_by_field_name("property")
-        name = unit.text(member) if member is not None else ""
+        name = unit.name_of(member) if member is not None else ""
         if name in TRACKED[module]:
             _function_use(unit, findings, module, name, parent)
         return
@@ -241,11 +241,19 @@ def egress_host(unit: Unit, argument: Node) -> str | None:
 
 
 def _fetch_method(unit: Unit, init: Node | None, default: str | None) -> str | None:
-    """The method an init object sets, else `default`; None when it is not known."""
+    """The method an init object sets, else `default`; None when it is not known.
+
+    Only an init written in place as an object literal of plain entries is
+    read: a name bound to an object can be changed before the call
+    (`init.method = "POST"`, `Object.assign(init, ...)`), and a spread, a
+    getter, a computed key or a `__proto__` entry can supply `method` unseen.
+    An inherited `method` comes from Object.prototype, which prototypes.py
+    watches for writes.
+    """
     if init is None:
         return default
-    literal = const_value(init, unit.scopes)
-    if literal is None or literal.type != "object":
+    literal = unwrap(init)
+    if literal.type != "object":
         return None
 
     method = default
@@ -253,12 +261,12 @@ def _fetch_method(unit: Unit, init: Node | None, default: str | None) -> str | N
         if entry.type == "comment":
             continue
         if entry.type not in ("pair", "shorthand_property_identifier"):
-            # A spread, a getter or a method could set the method unseen.
             return None
         key = entry.child_by_field_name("key") if entry.type == "pair" else entry
-        if key is None or key.type == "computed_property_name":
+        name = key_name(key, unit.scopes)
+        if name is None or (name == "__proto__" and entry.type == "pair"):
             return None
-        if unit.text(key).strip("\"'") != "method":
+        if name != "method":
             continue
         value = entry.child_by_field_name("value") if entry.type == "pair" else entry
         found = static_string(value, unit.scopes) if value is not None else None

@@ -112,7 +112,7 @@ def _member_name(unit: Unit, parent: Node, used: Node) -> str | None:
         return None
     if parent.type == "member_expression":
         member = parent.child_by_field_name("property")
-        return unit.text(member) if member is not None else None
+        return unit.name_of(member) if member is not None else None
     if parent.type == "subscript_expression":
         return static_string(parent.child_by_field_name("index"), unit.scopes)
     return None
@@ -164,7 +164,7 @@ def _calls_mutating_method(unit: Unit, member: Node) -> bool:
     call = outer(member).parent
     return (
         name is not None
-        and unit.text(name) in _MUTATING_METHODS
+        and unit.name_of(name) in _MUTATING_METHODS
         and call is not None
         and call.type == "call_expression"
         and call.child_by_field_name("function") == outer(member)

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .names import decode_identifier
 from .syntax import Node
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _members(rewriter: Rewriter, body: Node) -> list[_Member]:
 def _key(rewriter: Rewriter, node: Node) -> str:
     if node.type == "string":
         return rewriter.text(node)
-    return json.dumps(rewriter.text(node))
+    return json.dumps(decode_identifier(rewriter.text(node)))
 
 
 def _literal(rewriter: Rewriter, node: Node, key: str) -> tuple[str, float | None]:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .model import PROPERTIES, Contract, Fact, Origin, Route
+from .names import identifier, literal_text
 from .scopes import Scopes
 from .source import SourceText
 from .syntax import Node, Tree
@@ -32,7 +33,15 @@ class Unit:
         return Origin(self.name, line, column)
 
     def text(self, node: Node) -> str:
+        """The node's source text exactly as written."""
         return self.source.data[node.start_byte : node.end_byte].decode("utf-8")
+
+    def name_of(self, node: Node) -> str:
+        """The name a node stands for, as JavaScript reads it: escapes decoded
+        in identifiers (`\\u0065val` is `eval`), string literals by value."""
+        if node.type == "string":
+            return literal_text(node)
+        return identifier(node)
 
 
 @dataclass

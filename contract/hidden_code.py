@@ -57,7 +57,7 @@ def _global_object(unit: Unit, findings: Findings, reference: Node, name: str) -
     member: str | None = None
     if parent is not None and parent.type == "member_expression":
         property_node = parent.child_by_field_name("property")
-        member = unit.text(property_node) if property_node is not None else None
+        member = unit.name_of(property_node) if property_node is not None else None
     elif parent is not None and parent.type == "subscript_expression":
         member = static_string(parent.child_by_field_name("index"), unit.scopes)
     else:
@@ -107,7 +107,7 @@ def _member_indirection(unit: Unit, findings: Findings, node: Node) -> None:
         return
     if node.type == "member_expression":
         member = node.child_by_field_name("property")
-        name = unit.text(member) if member is not None else None
+        name = unit.name_of(member) if member is not None else None
     else:
         name = static_string(node.child_by_field_name("index"), unit.scopes)
 
@@ -134,7 +134,7 @@ def _reaches_function_constructor(unit: Unit, member: Node) -> bool:
         return False
     if parent.type == "member_expression":
         property_node = parent.child_by_field_name("property")
-        return property_node is None or unit.text(property_node) != "name"
+        return property_node is None or unit.name_of(property_node) != "name"
     if parent.type == "binary_expression":
         operator = parent.child_by_field_name("operator")
         return operator is None or operator.type not in _COMPARISONS

@@ -159,7 +159,7 @@ def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
             if (
                 target is not None
                 and member is not None
-                and unit.text(member) == "html"
+                and unit.name_of(member) == "html"
                 and unit.scopes.is_global(target, "Response")
             ):
                 arguments = callers.call_arguments(node)
@@ -189,7 +189,7 @@ def _hidden_sinks(context: _Context, unit: Unit, findings: Findings) -> None:
         call = outer(parent).parent if parent.type == "member_expression" else None
         if (
             member is not None
-            and unit.text(member) in _RESPONSE_FACTORIES
+            and unit.name_of(member) in _RESPONSE_FACTORIES
             and call is not None
             and call.type == "call_expression"
         ):
@@ -255,7 +255,7 @@ def _declares_html(unit: Unit, init: Node) -> bool:
         for header in unwrap(headers).named_children:
             if header.type == "pair" and _key(unit, header).lower() == "content-type":
                 value = header.child_by_field_name("value")
-                if value is not None and "html" in unit.text(value).lower():
+                if value is not None and "html" in unit.name_of(value).lower():
                     return True
     return False
 
@@ -320,7 +320,7 @@ def _expression(
         return _identifier(context, unit, node, sink, depth)
     if kind in ("member_expression", "subscript_expression"):
         member = node.child_by_field_name("property")
-        if member is not None and unit.text(member) == "length":
+        if member is not None and unit.name_of(member) == "length":
             return CLEAN
         return _taint(context, unit, node.child_by_field_name("object"), sink, depth)
     if kind == "call_expression":
@@ -423,14 +423,14 @@ def _call(context: _Context, unit: Unit, call: Node, sink: str, depth: int) -> i
 
     target = function.child_by_field_name("object")
     member = function.child_by_field_name("property")
-    name = unit.text(member) if member is not None else ""
+    name = unit.name_of(member) if member is not None else ""
     if target is not None and target.type == "identifier":
         binding = unit.scopes.binding(target)
         if binding is not None and binding.imported == "*" and binding.import_target:
             return _virtual_call(binding.import_target, name, every_argument)
-        if binding is None and unit.text(target) in ("Math", "Number", "Date"):
+        if binding is None and unit.name_of(target) in ("Math", "Number", "Date"):
             return CLEAN
-        if binding is None and unit.text(target) == "JSON":
+        if binding is None and unit.name_of(target) == "JSON":
             return every_argument
 
     if name in _NUMERIC_METHODS:
@@ -456,7 +456,7 @@ def _named_call(
     depth: int,
 ) -> int:
     binding = unit.scopes.binding(function)
-    name = unit.text(function)
+    name = unit.name_of(function)
     if binding is None:
         if (
             name == "encodeURIComponent"
@@ -528,7 +528,7 @@ def _values(node: Node) -> list[Node]:
 
 def _key(unit: Unit, pair: Node) -> str:
     key = pair.child_by_field_name("key")
-    return unit.text(key).strip("\"'") if key is not None else ""
+    return unit.name_of(key).strip("\"'") if key is not None else ""
 
 
 def _worst(taints: Iterable[int]) -> int:

@@ -6,6 +6,7 @@ import html.entities
 import json
 import re
 
+from .names import decode_identifier
 from .rewrite import Rewriter, Rule
 from .syntax import Node
 
@@ -67,7 +68,8 @@ def _element(rewriter: Rewriter, node: Node) -> str:
 
 
 def _tag(rewriter: Rewriter, name: Node) -> str:
-    text = rewriter.text(name)
+    # Escapes decoded, so the runtime gets the tag the analysis judged.
+    text = decode_identifier(rewriter.text(name))
     if name.type == "jsx_namespace_name":
         return json.dumps(text)
     if name.type == "identifier" and (text[0].islower() or "-" in text):
@@ -89,7 +91,7 @@ def _attributes(rewriter: Rewriter, opening: Node) -> list[tuple[int, str]]:
 
 def _attribute(rewriter: Rewriter, node: Node) -> str:
     name, *rest = node.named_children
-    key = rewriter.text(name)
+    key = decode_identifier(rewriter.text(name))
     if name.type == "jsx_namespace_name" or not _IDENTIFIER.fullmatch(key):
         key = json.dumps(key)
 

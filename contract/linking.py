@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import names
 from .source import SourceText
 from .syntax import Node, Tree, walk
 from .typescript import TYPE_CONTEXT, TYPE_DECLARATIONS
@@ -98,9 +99,8 @@ def shape(source: SourceText, tree: Tree) -> Shape:
 
 
 def string_value(source: SourceText, node: Node) -> str:
-    """The text of a string literal without its quotes (specifiers have no escapes)."""
-    text = source.data[node.start_byte : node.end_byte].decode("utf-8")
-    return text[1:-1]
+    """The value of a specifier's string literal, escapes decoded."""
+    return names.literal_text(node)
 
 
 def _import(source: SourceText, statement: Node, found: Shape) -> None:
@@ -312,12 +312,12 @@ def _skips_references(statement: Node) -> bool:
 
 
 def _name_text(node: Node) -> str:
-    text = _text(node)
-    return text[1:-1] if node.type == "string" else text
+    return names.literal_text(node) if node.type == "string" else _text(node)
 
 
 def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8")
+    """A declared or imported name as JavaScript reads it (escapes decoded)."""
+    return names.identifier(node)
 
 
 def settle_type_exports(shapes: dict[str, Shape]) -> None:

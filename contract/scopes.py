@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from . import names
 from .syntax import Node
 from .typescript import TYPE_CONTEXT
 
@@ -214,9 +215,11 @@ class Scopes:
                     name = specifier.child_by_field_name("name")
                     alias = specifier.child_by_field_name("alias") or name
                     assert name is not None and alias is not None
-                    imported = _text(name)
-                    if name.type == "string":
-                        imported = imported[1:-1]
+                    imported = (
+                        names.literal_text(name)
+                        if name.type == "string"
+                        else _text(name)
+                    )
                     self._add(
                         alias, "import", self.module, target=target, imported=imported
                     )
@@ -470,13 +473,13 @@ def _is_function_body(block: Node) -> bool:
 def _key_text(key: Node | None) -> str:
     if key is None:
         return "?"
-    text = _text(key)
     if key.type == "string":
-        return text[1:-1]
+        return names.literal_text(key)
     if key.type == "computed_property_name":
         return "?"
-    return text
+    return _text(key)
 
 
 def _text(node: Node) -> str:
-    return (node.text or b"").decode("utf-8")
+    """A name as JavaScript reads it: `\\u0065val` is `eval`."""
+    return names.identifier(node)

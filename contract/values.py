@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
+from .names import IDENTIFIERS, has_lone_surrogate, identifier, literal_text, paired
+from .names import piece as literal_piece
 from .scopes import Scopes, unwrap
 from .syntax import Node
 
 _CONST_CHAIN_LIMIT = 16
-
-_SIMPLE_ESCAPES = {
-    "n": "\n",
-    "t": "\t",
-    "r": "\r",
-    "b": "\b",
-    "f": "\f",
-    "v": "\v",
-    "0": "\0",
-}
-_LINE_CONTINUATION = re.compile(r"\\(\r\n|\n|\r|\u2028|\u2029)")
 
 
 def static_string(node: Node | None, scopes: Scopes, depth: int = 0) -> str | None:
@@ -29,11 +18,15 @@ def static_string(node: Node | None, scopes: Scopes, depth: int = 0) -> str | No
     Joining only literal pieces is constant folding: the result is as certain as
     the pieces, so `"https://" + HOST` with `const HOST = "api.example.com"`
     proves the host, while any piece that is not known leaves the whole unknown.
+    A string holding a lone UTF-16 surrogate is not known either: the contract
+    is UTF-8 and cannot name it, and writing U+FFFD instead would name another
+    string than the one the handler uses.
     """
     pieces = _pieces(node, scopes, depth)
     if pieces is None or not all(isinstance(piece, str) for piece in pieces):
         return None
-    return _paired("".join(str(piece) for piece in pieces))
+    text = paired("".join(str(piece) for piece in pieces))
+    return None if has_lone_surrogate(text) else text
 
 
 def string_prefix(node: Node | None, scopes: Scopes) -> str | None:
@@ -46,7 +39,32 @@ def string_prefix(node: Node | None, scopes: Scopes) -> str | None:
         if not isinstance(piece, str):
             break
         known.append(piece)
-    return _paired("".join(known))
+    text = paired("".join(known))
+    return None if has_lone_surrogate(text) else text
+
+
+def key_name(key: Node | None, scopes: Scopes) -> str | None:
+    """The property name a key or member node stands for; None when not known.
+
+    `method`, `m\\u0065thod`, `"method"` and `["method"]` all name `method`; a
+    number key names its canonical digits; a private name (`#x`) is never a
+    property a caller can reach, so it names nothing.
+    """
+    if key is None:
+        return None
+    if key.type == "computed_property_name":
+        inner = [child for child in key.named_children if child.type != "comment"]
+        return static_string(inner[0], scopes) if len(inner) == 1 else None
+    if key.type == "private_property_identifier":
+        return None
+    if key.type in IDENTIFIERS:
+        return identifier(key)
+    if key.type == "string":
+        text = literal_text(key)
+        return None if has_lone_surrogate(text) else text
+    if key.type == "number":
+        return _number_key(identifier(key))
+    return None
 
 
 def is_string(node: Node | None, scopes: Scopes) -> bool:
@@ -88,7 +106,7 @@ def _pieces(
                 found = _pieces(inner, scopes, depth + 1)
                 pieces += found if found is not None else [_UNKNOWN]
             else:
-                pieces.append(_piece(child))
+                pieces.append(literal_piece(child))
         return pieces
     if node.type == "binary_expression":
         operands = _concatenated(node)
@@ -133,6 +151,18 @@ def _is_concatenation(node: Node) -> bool:
     )
 
 
+def _number_key(text: str) -> str | None:
+    """`1`, `0x1` and `1.0` all name the property "1"; others are not followed."""
+    cleaned = text.replace("_", "")
+    try:
+        if cleaned[:2].lower() in ("0x", "0o", "0b"):
+            return str(int(cleaned, 0))
+        number = float(cleaned)
+    except ValueError:
+        return None
+    return str(int(number)) if number.is_integer() and abs(number) < 1e21 else None
+
+
 def const_value(node: Node | None, scopes: Scopes, depth: int = 0) -> Node | None:
     """The expression behind a name bound by `const`; other nodes as they are."""
     if node is None or depth > _CONST_CHAIN_LIMIT:
@@ -145,45 +175,6 @@ def const_value(node: Node | None, scopes: Scopes, depth: int = 0) -> Node | Non
     if binding is None or not binding.is_plain_const or binding.value is None:
         return node
     return const_value(binding.value, scopes, depth + 1)
-
-
-def literal_text(node: Node) -> str:
-    """The value of a string literal or a substitution-free template."""
-    return _paired("".join(_piece(child) for child in node.named_children))
-
-
-def _paired(text: str) -> str:
-    """Join UTF-16 surrogate escapes (`\\uD83D\\uDE00`) into their characters."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
-def _piece(child: Node) -> str:
-    text = (child.text or b"").decode("utf-8")
-    if child.type == "escape_sequence":
-        return decode_escape(text)
-    if child.type == "string_fragment":
-        return _LINE_CONTINUATION.sub("", text)
-    return ""
-
-
-def decode_escape(escape: str) -> str:
-    """One JavaScript escape sequence (`\\n`, `\\x41`, `\\u{1F600}`) as text."""
-    body = escape[1:]
-    if not body or body[0] in "\r\n\u2028\u2029":
-        return ""
-    if body in _SIMPLE_ESCAPES:
-        return _SIMPLE_ESCAPES[body]
-    if body[0] == "x" and len(body) == 3:
-        return chr(int(body[1:], 16))
-    if body[0] == "u":
-        digits = body[2:-1] if body[1:2] == "{" else body[1:]
-        code = int(digits, 16)
-        return chr(code) if code <= 0x10FFFF else "\ufffd"
-    return body
 
 
 def quoted(text: str, limit: int = 40) -> str:

@@ -29,9 +29,42 @@ from zigttp.contract.routes import route_from_key
         ("https://", None),
         ("https://api.example.com:99999/", None),
         ("https://bad host.com/", None),
+        ("https://evil.example.com\\@good.example.com/", None),
+        ("http://[fe80::1%25eth0]/", None),
     ],
 )
 def test_host_of_url(url: str, host: str | None) -> None:
+    assert host_of(url) == host
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("http://2130706433:18001/", "127.0.0.1:18001"),
+        ("http://0x7f.1:18001/", "127.0.0.1:18001"),
+        ("http://0177.0.0.1:18001/", "127.0.0.1:18001"),
+        ("http://127.1/", "127.0.0.1"),
+        ("http://2852039166/latest", "169.254.169.254"),
+        ("http://0xA9.0xFE.0xA9.0xFE/", "169.254.169.254"),
+        ("http://169.254.43518/", "169.254.169.254"),
+        ("http://0x/", "0.0.0.0"),
+        ("http://1.2.3.4./", "1.2.3.4"),
+        ("http://010.0.0.1/", "8.0.0.1"),
+        ("http://[0:0:0:0:0:0:0:1]:8080/", "[::1]:8080"),
+        ("http://[::FFFF:127.0.0.1]/", "[::ffff:7f00:1]"),
+        ("http://0x7f.example.com/", "0x7f.example.com"),
+        ("http://1.2.3.4.5/", None),
+        ("http://08.0.0.1/", None),
+        ("http://4294967296/", None),
+        ("http://256.0.0.1/", None),
+        ("http://1.16777216/", None),
+        ("http://a.0x7f/", None),
+        ("http://1..2/", None),
+    ],
+)
+def test_numeric_hosts_are_recorded_in_standard_form(
+    url: str, host: str | None
+) -> None:
     assert host_of(url) == host
 
 
