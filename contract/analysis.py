@@ -8,12 +8,13 @@ from dataclasses import dataclass
 
 from . import (
     capabilities,
+    clock,
     commonjs,
-    effects,
     hidden_code,
     injection,
     path_dispatch,
     prototypes,
+    shared_state,
 )
 from .findings import Findings, Unit
 from .model import Contract, Fact, Origin
@@ -87,7 +88,8 @@ def _prove(modules: Sequence[ModuleInput], handler_sha256: str) -> Contract:
         hidden_code.collect(unit, findings)
         prototypes.collect(unit, findings)
         path_dispatch.collect(unit, findings)
-        effects.collect(unit, findings)
+        clock.collect(unit, findings)
+    shared_state.collect(units, findings)
     injection.collect(units, findings, findings.fetch_urls)
 
     contract = findings.contract(

@@ -27,7 +27,7 @@ write through a container or another function (`list.push(a[k])`, then
 from __future__ import annotations
 
 from .findings import Findings, Unit
-from .scopes import FUNCTIONS, Binding, outer, unwrap
+from .scopes import FUNCTIONS, Binding, is_written_chain, outer, unwrap
 from .syntax import Node, walk
 from .values import static_string
 
@@ -153,7 +153,7 @@ def _only_reads_a_method(unit: Unit, prototype: Node) -> bool:
         return operator is not None and operator.type in _COMPARISONS
     if parent.type not in _MEMBERS or parent.child_by_field_name("object") != used:
         return False
-    if member_name(unit, parent) is None or _is_written_chain(parent):
+    if member_name(unit, parent) is None or is_written_chain(parent):
         return False
 
     method = outer(parent)
@@ -165,7 +165,7 @@ def _only_reads_a_method(unit: Unit, prototype: Node) -> bool:
         return above.child_by_field_name("function") != method
     if above.type in _MEMBERS and above.child_by_field_name("object") == method:
         return member_name(unit, above) in _READ_ONLY_MEMBERS and not (
-            _is_written_chain(above)
+            is_written_chain(above)
         )
     return True
 
@@ -178,32 +178,8 @@ def _written_inside(member: Node) -> bool:
         parent is not None
         and parent.type in _MEMBERS
         and parent.child_by_field_name("object") == used
-        and _is_written_chain(parent)
+        and is_written_chain(parent)
     )
-
-
-def _is_written_chain(member: Node) -> bool:
-    """True when the member chain starting at `member` ends in a write."""
-    top = outer(member)
-    while top.parent is not None and top.parent.type in _MEMBERS:
-        if top.parent.child_by_field_name("object") != top:
-            break
-        top = outer(top.parent)
-    return is_write_target(top)
-
-
-def is_write_target(target: Node) -> bool:
-    """The node is assigned, updated, deleted or a loop's assignment target."""
-    parent = target.parent
-    if parent is None:
-        return False
-    if parent.type in _ASSIGNMENTS:
-        return parent.child_by_field_name("left") == target
-    if parent.type == "update_expression":
-        return True
-    if parent.type == "for_in_statement":
-        return parent.child_by_field_name("left") == target
-    return parent.type == "unary_expression" and parent.children[0].type == "delete"
 
 
 def _writes_through_computed_key(unit: Unit, subscript: Node) -> bool:
@@ -217,7 +193,7 @@ def _writes_through_computed_key(unit: Unit, subscript: Node) -> bool:
     if parent is None:
         return False
     if parent.type in _MEMBERS and parent.child_by_field_name("object") == used:
-        return _is_written_chain(parent)
+        return is_written_chain(parent)
     if _is_writer_target(unit, used):
         return True
     return any(_written_through(unit, binding) for binding in _bound_to(unit, used))
@@ -344,7 +320,7 @@ def _written_through(unit: Unit, binding: Binding) -> bool:
         if parent is None:
             continue
         if parent.type in _MEMBERS and parent.child_by_field_name("object") == used:
-            if _is_written_chain(parent):
+            if is_written_chain(parent):
                 return True
         elif _is_writer_target(unit, used):
             return True

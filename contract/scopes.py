@@ -29,6 +29,7 @@ _BLOCKS = frozenset(
     {"statement_block", "for_statement", "for_in_statement", "switch_body"}
 )
 _ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
+_MEMBERS = frozenset({"member_expression", "subscript_expression"})
 _PATTERNS = frozenset({"object_pattern", "array_pattern"})
 _JSX_NAMES = frozenset(
     {"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"}
@@ -405,6 +406,36 @@ def is_assigned(identifier: Node) -> bool:
     if parent.type == "for_in_statement":
         return parent.child_by_field_name("left") == child
     return False
+
+
+def is_write_target(target: Node) -> bool:
+    """The node is assigned, updated, deleted or a loop's assignment target."""
+    parent = target.parent
+    if parent is None:
+        return False
+    if parent.type in _ASSIGNMENTS:
+        return parent.child_by_field_name("left") == target
+    if parent.type == "update_expression":
+        return True
+    if parent.type == "for_in_statement":
+        return parent.child_by_field_name("left") == target
+    return parent.type == "unary_expression" and parent.children[0].type == "delete"
+
+
+def chain_top(member: Node) -> Node:
+    """The outermost member expression of a chain read through `member`
+    (`a.b` in `a.b.c.d` gives `a.b.c.d`), parentheses and casts included."""
+    top = outer(member)
+    while top.parent is not None and top.parent.type in _MEMBERS:
+        if top.parent.child_by_field_name("object") != top:
+            break
+        top = outer(top.parent)
+    return top
+
+
+def is_written_chain(member: Node) -> bool:
+    """True when the member chain starting at `member` ends in a write."""
+    return is_write_target(chain_top(member))
 
 
 def unwrap(node: Node) -> Node:
