@@ -389,8 +389,8 @@ def _url_object(unit: Unit, findings: Findings, node: Node, depth: int) -> None:
             _flow(unit, findings, parent, derived=True, depth=depth + 1)
         return
     if parent.type == "variable_declarator":
-        name = parent.child_by_field_name("name")
-        binding = unit.scopes.binding(name) if name is not None else None
+        target = parent.child_by_field_name("name")
+        binding = unit.scopes.binding(target) if target is not None else None
         if binding is not None and binding.is_plain_const and not binding.assignments:
             for reference in binding.references:
                 _url_object(unit, findings, reference, depth + 1)
@@ -592,14 +592,15 @@ def _write_only_collection(unit: Unit, function: Node) -> bool:
     for reference in binding.references:
         member = outer(reference).parent
         call = outer(member).parent if member is not None else None
+        statement = outer(call).parent if call is not None else None
         if (
             member is None
             or member.type != "member_expression"
             or _member_name(unit, member) not in _INSERTIONS
             or call is None
             or call.type != "call_expression"
-            or outer(call).parent is None
-            or outer(call).parent.type != "expression_statement"
+            or statement is None
+            or statement.type != "expression_statement"
         ):
             return False
     return True
