@@ -211,6 +211,9 @@ _HOLDING_GLOBALS = frozenset({"h", "Fragment"})
 _BINDERS = frozenset({"call", "apply", "bind"})
 _LOGICAL = frozenset({"&&", "||", "??"})
 _STEP_LIMIT = 20000
+_JSX_TAGS = frozenset(
+    {"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"}
+)
 
 
 @dataclass(frozen=True)
@@ -309,6 +312,8 @@ class Tracker:
             # code is (a closure's variables by lifetimes, its `this` is
             # undefined when called plainly).
             return
+        if kind in _JSX_TAGS and parent.child_by_field_name("name") == used:
+            return  # rendering a component is calling it
         if kind == "new_expression":
             if use.shape.kind not in (FUNCTION, GLOBAL):
                 self._undecided(use, "constructed from where the analysis cannot see")
@@ -904,11 +909,7 @@ def _component_calls(unit: Unit, function: Node) -> list[Node] | None:
         return None
     for reference in references:
         parent = reference.parent
-        if parent is None or parent.type not in (
-            "jsx_opening_element",
-            "jsx_closing_element",
-            "jsx_self_closing_element",
-        ):
+        if parent is None or parent.type not in _JSX_TAGS:
             return None
     return []
 
