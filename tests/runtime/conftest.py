@@ -30,11 +30,13 @@ def _starter(folder_for: Callable[[], Path]) -> tuple[StartServer, list[Server]]
         env_dynamic: bool = False,
         egress: Sequence[str] | None = None,
         cache: Sequence[str] | None = None,
+        files_limit: int | None = None,
     ) -> Server:
         folder = folder_for()
         contract = handlers.contract_json(env_names, env_dynamic, egress, cache)
         path = handlers.binary(modules, folder, contract)
-        server = Server(path, args, {**handlers.base_env(), **(env or {})})
+        environment = {**handlers.base_env(), **(env or {})}
+        server = Server(path, args, environment, files_limit=files_limit)
         servers.append(server)
         return server
 
@@ -44,7 +46,8 @@ def _starter(folder_for: Callable[[], Path]) -> tuple[StartServer, list[Server]]
 @pytest.fixture
 def start_server(build_cache: Path, tmp_path: Path) -> Iterator[StartServer]:
     """start_server(source or modules, args=(), env={}, env_names=(), egress=None,
-    cache=None) -> Server; egress and cache list proven names, None is dynamic."""
+    cache=None, files_limit=None) -> Server; egress and cache list proven names,
+    None is dynamic; files_limit caps the server's open descriptors."""
     count = iter(range(1_000_000))
 
     def folder() -> Path:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import resource
 import selectors
 import signal
 import socket
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,15 @@ def project_binary(
     return path, loaded.contract.to_json()
 
 
+def _limit_files(count: int) -> Callable[[], None]:
+    """Run in the child: at most `count` open descriptors, soft and hard."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (count, count))
+
+    return limit
+
+
 class Server:
     """A running handler binary; stderr is collected line by line."""
 
@@ -93,11 +103,13 @@ class Server:
         args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
         prefix: Sequence[str] = (),
+        files_limit: int | None = None,
     ) -> None:
         argv = [*prefix, str(path), "-h", "127.0.0.1", "-p", "0", *args]
         self.process = subprocess.Popen(
             argv,
             env=dict(env if env is not None else {}),
+            preexec_fn=None if files_limit is None else _limit_files(files_limit),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -36,7 +36,7 @@ function deep(n) { return deep(n + 1) + 1; }
         ("/throw", "the handler threw: Error: kaput"),
         ("/number", "it returned a number, not a Response"),
         ("/deep", "RangeError: Maximum call stack size exceeded"),
-        ("/status", "its status 9000 is not an HTTP status"),
+        ("/status", "its status 9000 is not a final HTTP status (200-599)"),
         ("/header", "header X-Bad is not a valid HTTP header"),
     ],
 )

@@ -1,11 +1,19 @@
 /* One client connection: read requests, answer them, keep alive or close.
 
    Sockets are blocking with receive and send timeouts, so a slow client only
-   ever holds its own thread. Each response goes out in one send. */
+   ever holds its own thread. Each response goes out in one send.
+
+   A connection says what it is doing (waiting for a request, reading one,
+   answering one) so that the server, when every place is taken, can close
+   the one that has been waiting or reading longest to make room; see
+   server.c. A request's head must arrive within CONNECTION_HEAD_SECONDS of
+   its first byte, its body within CONNECTION_BODY_SECONDS of the head. */
 #include "connection.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -13,17 +21,42 @@
 #include "http_request.h"
 #include "http_response.h"
 #include "log.h"
+#include "printable.h"
 
 #define READ_CHUNK 16384
 #define MAX_BUFFERED (HTTP_MAX_HEAD + 2 * HTTP_MAX_BODY + READ_CHUNK)
 
+/* After refusing a request, what the client still sends is read and dropped
+   for this long (and at most this much): closing a socket with unread bytes
+   resets the connection, and the client would lose the answer with it. */
+#define LINGER_NS (2 * NS_PER_SECOND)
+#define LINGER_MAX_BYTES (8 * HTTP_MAX_BODY)
+
 enum { READ_OK = 1, READ_CLOSED = 0, READ_TIMEOUT = -1, READ_FAILED = -2 };
 
-static int read_some(Connection *connection)
+/* Wait until `fd` has bytes or `deadline` passes; false when it passed. */
+static bool readable_before(int fd, int64_t deadline)
+{
+    for (;;) {
+        int64_t left = deadline - engine_now_ns();
+        if (left <= 0)
+            return false;
+        struct pollfd watch = {.fd = fd, .events = POLLIN};
+        int ready = poll(&watch, 1, (int)((left + 999999) / 1000000));
+        if (ready != 0 && !(ready < 0 && errno == EINTR))
+            return true; /* ready, or failed: recv says which */
+    }
+}
+
+/* Read what has come; with a `deadline` (not 0) wait no longer than it,
+   else as long as the socket's receive timeout. */
+static int read_some(Connection *connection, int64_t deadline)
 {
     Buffer *in = &connection->in;
     if (in->len >= MAX_BUFFERED || !buffer_reserve(in, READ_CHUNK))
         return READ_FAILED;
+    if (deadline && !readable_before(connection->fd, deadline))
+        return READ_TIMEOUT;
 
     for (;;) {
         ssize_t got = recv(connection->fd, in->data + in->len, in->cap - in->len, 0);
@@ -66,9 +99,23 @@ static const char *error_code(int status)
     }
 }
 
+/* Move to `state` unless the server has closed this connection to make room. */
+static bool enter(Connection *connection, int state)
+{
+    if (state != CONNECTION_ANSWERING)
+        atomic_store(&connection->since, engine_now_ns());
+    int current = atomic_load(&connection->state);
+    do {
+        if (current == CONNECTION_EVICTED)
+            return false;
+    } while (!atomic_compare_exchange_weak(&connection->state, &current, state));
+    return true;
+}
+
 /* Answer a request we could not read, then close. */
 static void refuse(Connection *connection, int status)
 {
+    connection->linger = status != 408;
     connection->out.len = 0;
     HttpResponse response = {
         .out = &connection->out,
@@ -82,25 +129,17 @@ static void refuse(Connection *connection, int status)
 /* Wait for the next request's first bytes; false when the connection should end. */
 static bool await_request(Connection *connection)
 {
-    Server *server = connection->server;
-    atomic_store(&connection->idle, true);
-    if (atomic_load(&server->stopping)) {
-        atomic_store(&connection->idle, false);
+    if (!enter(connection, CONNECTION_WAITING) ||
+        atomic_load(&connection->server->stopping))
         return false;
-    }
-    int result = read_some(connection);
-    atomic_store(&connection->idle, false);
-    return result == READ_OK;
+    return read_some(connection, 0) == READ_OK &&
+           enter(connection, CONNECTION_READING);
 }
 
 /* Read more of a started request; false (after answering 408) when too late. */
 static bool read_more(Connection *connection, int64_t deadline)
 {
-    if (engine_now_ns() > deadline) {
-        refuse(connection, 408);
-        return false;
-    }
-    int result = read_some(connection);
+    int result = read_some(connection, deadline);
     if (result == READ_TIMEOUT)
         refuse(connection, 408);
     return result == READ_OK;
@@ -126,7 +165,7 @@ static long read_head(Connection *connection, HttpRequest *request)
             continue;
         }
         if (deadline == 0)
-            deadline = engine_now_ns() + (int64_t)CONNECTION_READ_SECONDS * 1000000000;
+            deadline = engine_now_ns() + CONNECTION_HEAD_SECONDS * NS_PER_SECOND;
         if (!read_more(connection, deadline))
             return 0;
     }
@@ -145,7 +184,7 @@ static bool send_continue(Connection *connection, const HttpRequest *request)
    again afterwards because reading may have moved the buffer. */
 static size_t read_body(Connection *connection, HttpRequest *request, long head_len)
 {
-    int64_t deadline = engine_now_ns() + (int64_t)CONNECTION_READ_SECONDS * 1000000000;
+    int64_t deadline = engine_now_ns() + CONNECTION_BODY_SECONDS * NS_PER_SECOND;
     size_t used;
 
     if (request->body_kind == HTTP_BODY_LENGTH) {
@@ -163,6 +202,9 @@ static size_t read_body(Connection *connection, HttpRequest *request, long head_
         connection->body.len = 0;
         if (!send_continue(connection, request))
             return 0;
+        /* Bytes the decoder has used are dropped at once: the buffer holds the
+           head, the decoded body and what has not been decoded yet, however
+           small the chunks. */
         for (;;) {
             Buffer *in = &connection->in;
             long fed = http_chunked_feed(&decoder, in->data + at, in->len - at,
@@ -171,7 +213,8 @@ static size_t read_body(Connection *connection, HttpRequest *request, long head_
                 refuse(connection, (int)-fed);
                 return 0;
             }
-            at += (size_t)fed;
+            memmove(in->data + at, in->data + at + fed, in->len - at - (size_t)fed);
+            in->len -= (size_t)fed;
             if (done)
                 break;
             if (!read_more(connection, deadline))
@@ -193,11 +236,25 @@ static size_t read_body(Connection *connection, HttpRequest *request, long head_
     return used;
 }
 
+/* The parser lets no ASCII control through, but UTF-8 can still carry C1
+   controls and bidirectional marks: a path with any such byte is escaped. */
 static void log_access(const HttpRequest *request, int status, int64_t started)
 {
     double elapsed_ms = (double)(engine_now_ns() - started) / 1e6;
+    Buffer escaped = {0};
+    const char *path = request->target;
+    size_t path_len = request->path_len;
+    for (size_t i = 0; i < path_len; i++) {
+        if ((unsigned char)path[i] >= 0x80) {
+            buffer_append_printable(&escaped, path, path_len);
+            path = escaped.data;
+            path_len = escaped.len;
+            break;
+        }
+    }
     log_line("%.*s %.*s %d %.2fms", (int)request->method_len, request->method,
-             (int)request->path_len, request->target, status, elapsed_ms);
+             (int)path_len, path, status, elapsed_ms);
+    buffer_free(&escaped);
 }
 
 /* Answer one complete request with the handler. */
@@ -216,13 +273,16 @@ static bool answer(Connection *connection, const HttpRequest *request)
     };
 
     int status;
-    Engine *engine = engine_pool_acquire(server->pool);
+    bool busy;
+    Engine *engine = engine_pool_acquire(server->pool, &busy);
     if (engine) {
         status = engine_handle(engine, request, &response);
         engine_pool_release(server->pool, engine);
     } else {
         status = response.status = 503;
-        http_response_error(&response, "unavailable", "no JavaScript engine is free");
+        http_response_error(&response, "unavailable",
+                            busy ? "every JavaScript engine stayed busy"
+                                 : "no JavaScript engine can be started");
     }
     if (keep_alive && atomic_load(&server->stopping)) {
         http_response_close_after(&response);
@@ -239,12 +299,14 @@ static void serve(Connection *connection)
 {
     for (;;) {
         HttpRequest request;
+        if (connection->in.len && !enter(connection, CONNECTION_READING))
+            return; /* the next request came with the last one */
         long head_len = read_head(connection, &request);
         if (head_len <= 0)
             return;
 
         size_t used = read_body(connection, &request, head_len);
-        if (used == 0)
+        if (used == 0 || !enter(connection, CONNECTION_ANSWERING))
             return;
 
         bool again = answer(connection, &request);
@@ -254,10 +316,29 @@ static void serve(Connection *connection)
     }
 }
 
+/* Read and drop what the client is still sending after a refusal, so the
+   refusal is not lost to a reset when the socket closes. */
+static void linger(Connection *connection)
+{
+    shutdown(connection->fd, SHUT_WR);
+    int64_t deadline = engine_now_ns() + LINGER_NS;
+    size_t dropped = 0;
+    Buffer *in = &connection->in;
+    while (dropped < LINGER_MAX_BYTES && in->cap > 0 &&
+           readable_before(connection->fd, deadline)) {
+        ssize_t got = recv(connection->fd, in->data, in->cap, 0);
+        if (got <= 0)
+            return;
+        dropped += (size_t)got;
+    }
+}
+
 void *connection_main(void *argument)
 {
     Connection *connection = argument;
     serve(connection);
+    if (connection->linger)
+        linger(connection);
 
     Server *server = connection->server;
     server_forget(server, connection);

@@ -4,18 +4,33 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "buffer.h"
 #include "server.h"
 
-#define CONNECTION_IDLE_SECONDS 5  /* between requests on a kept-alive connection */
-#define CONNECTION_READ_SECONDS 10 /* from a request's first byte to its last */
+#define NS_PER_SECOND INT64_C(1000000000)
+#define CONNECTION_IDLE_SECONDS 5 /* for a request's first byte */
+#define CONNECTION_HEAD_SECONDS 5 /* from a request's first byte to its blank line */
+#define CONNECTION_BODY_SECONDS 10 /* from the head to the body's last byte */
 #define CONNECTION_WRITE_SECONDS 10
+
+/* What a connection is doing. WAITING and READING ones hold no request the
+   server has taken on: it may close them (EVICTED) to make room, and closes
+   WAITING ones when it stops. */
+enum {
+    CONNECTION_WAITING,
+    CONNECTION_READING,
+    CONNECTION_ANSWERING,
+    CONNECTION_EVICTED,
+};
 
 typedef struct Connection {
     Server *server;
     int fd;
-    atomic_bool idle; /* waiting for the next request: safe to close on stop */
+    atomic_int state;
+    _Atomic int64_t since; /* when it last began waiting or reading (monotonic ns) */
+    bool linger;           /* a request was refused: drain before closing */
     struct Connection *previous;
     struct Connection *next;
     Buffer in;

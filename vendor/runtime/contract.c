@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "printable.h"
+
 static int read_names(JSContext *ctx, JSValueConst list, ContractNames *into)
 {
     int64_t count = 0;
@@ -12,17 +14,26 @@ static int read_names(JSContext *ctx, JSValueConst list, ContractNames *into)
         return -1;
 
     into->names = calloc((size_t)count + 1, sizeof(char *));
-    if (!into->names)
+    into->lengths = calloc((size_t)count + 1, sizeof(size_t));
+    if (!into->names || !into->lengths)
         return -1;
 
     for (int64_t i = 0; i < count; i++) {
         JSValue item = JS_GetPropertyInt64(ctx, list, i);
-        const char *name = JS_IsString(item) ? JS_ToCString(ctx, item) : NULL;
+        size_t len;
+        const char *name = JS_IsString(item) ? JS_ToCStringLen(ctx, &len, item) : NULL;
         JS_FreeValue(ctx, item);
         if (!name)
             return -1;
-        into->names[into->count++] = strdup(name);
+        char *copy = malloc(len + 1);
+        if (copy) {
+            memcpy(copy, name, len + 1);
+            into->names[into->count] = copy;
+            into->lengths[into->count++] = len;
+        }
         JS_FreeCString(ctx, name);
+        if (!copy)
+            return -1;
     }
     return 0;
 }
@@ -93,7 +104,7 @@ bool contract_allows(const ContractNames *names, const char *name, size_t len)
     if (names->dynamic)
         return true;
     for (size_t i = 0; i < names->count; i++) {
-        if (strlen(names->names[i]) == len && memcmp(names->names[i], name, len) == 0)
+        if (names->lengths[i] == len && memcmp(names->names[i], name, len) == 0)
             return true;
     }
     return false;
@@ -104,21 +115,14 @@ bool contract_env_visible(const Contract *contract, const char *name)
     return contract_allows(&contract->env, name, strlen(name));
 }
 
-void contract_describe(const ContractNames *names, char *out, size_t size)
+bool contract_describe(const ContractNames *names, Buffer *out)
 {
-    if (size == 0)
-        return;
-    out[0] = '\0';
-    if (names->count == 0) {
-        snprintf(out, size, "none");
-        return;
+    if (names->count == 0)
+        return buffer_append_str(out, "none");
+    for (size_t i = 0; i < names->count; i++) {
+        if ((i && !buffer_append(out, ", ", 2)) ||
+            !buffer_append_printable(out, names->names[i], names->lengths[i]))
+            return false;
     }
-    size_t used = 0;
-    for (size_t i = 0; i < names->count && used < size; i++) {
-        int wrote =
-            snprintf(out + used, size - used, "%s%s", i ? ", " : "", names->names[i]);
-        if (wrote < 0)
-            break;
-        used += (size_t)wrote;
-    }
+    return true;
 }

@@ -6,13 +6,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buffer.h"
 #include "quickjs.h"
 
 /* One category of names the contract proves; `dynamic` means the handler
    computes them, so every name is allowed. A category missing from the
    contract proves nothing is used: every name is refused. */
 typedef struct ContractNames {
-    char **names;
+    char **names;    /* each ends in a NUL, which may not be its only one */
+    size_t *lengths; /* so each name is compared whole */
     size_t count;
     bool dynamic;
 } ContractNames;
@@ -33,7 +35,8 @@ bool contract_allows(const ContractNames *names, const char *name, size_t len);
 
 bool contract_env_visible(const Contract *contract, const char *name);
 
-/* The listed names joined with ", " (or "none"), for error messages. */
-void contract_describe(const ContractNames *names, char *out, size_t size);
+/* Append the listed names joined with ", " (or "none") for error messages,
+   with control characters escaped. */
+bool contract_describe(const ContractNames *names, Buffer *out);
 
 #endif

@@ -4,6 +4,7 @@
 #include "buffer.h"
 #include "engine.h"
 #include "log.h"
+#include "printable.h"
 
 const Contract *enforce_contract(JSContext *ctx)
 {
@@ -15,14 +16,12 @@ JSValue enforce_refuse(JSContext *ctx, const char *function, const char *what,
                        const char *name, size_t len, const ContractNames *allowed,
                        const char *hint)
 {
-    char listed[512];
-    contract_describe(allowed, listed, sizeof listed);
-
     Buffer message = {0};
-    buffer_printf(&message,
-                  "%s refused: %s %.*s is not in the handler contract (it allows: %s); "
-                  "%s",
-                  function, what, (int)len, name, listed, hint);
+    buffer_printf(&message, "%s refused: %s ", function, what);
+    buffer_append_printable(&message, name, len);
+    buffer_append_str(&message, " is not in the handler contract (it allows: ");
+    contract_describe(allowed, &message);
+    buffer_printf(&message, "); %s", hint);
     log_line("zigttp-handler: %.*s", (int)message.len, message.data);
 
     /* The engine cuts thrown messages at 256 bytes: set the whole one after. */

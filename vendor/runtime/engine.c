@@ -12,6 +12,7 @@
 #include "js_response.h"
 #include "log.h"
 #include "module_loader.h"
+#include "printable.h"
 
 #define ENGINE_MEMORY_LIMIT (256u * 1024 * 1024)
 #define ENGINE_STACK_LIMIT (1024u * 1024)
@@ -43,16 +44,30 @@ JSValue engine_interrupt(JSContext *ctx)
     return JS_Throw(ctx, error);
 }
 
-/* Append "Name: message" and the stack of the pending exception to `out`. */
+/* Drop the exception a failed conversion left pending. */
+static void forget_exception(JSContext *ctx)
+{
+    JS_FreeValue(ctx, JS_GetException(ctx));
+}
+
+/* Append "Name: message" and the stack of the pending exception to `out`.
+
+   Turning a thrown value into text runs the handler's own code (toString, a
+   getter on `stack`, a Proxy trap), so callers keep the deadline set: code
+   that never returns is interrupted and the text says it cannot be shown. */
 static void describe_exception(JSContext *ctx, Buffer *out)
 {
     JSValue exception = JS_GetException(ctx);
     const char *text = JS_ToCString(ctx, exception);
+    if (!text)
+        forget_exception(ctx);
     buffer_append_str(out, text ? text : "(an exception that cannot be shown)");
     JS_FreeCString(ctx, text);
 
     if (JS_IsError(exception)) {
         JSValue stack = JS_GetPropertyStr(ctx, exception, "stack");
+        if (JS_IsException(stack))
+            forget_exception(ctx);
         const char *stack_text = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
         if (stack_text && *stack_text) {
             buffer_append_str(out, "\n");
@@ -137,12 +152,13 @@ static int load_handler(Engine *engine, Buffer *error)
 
     engine->deadline_ns = engine_now_ns() + engine->app->handler_timeout_ns;
     JSValue result = settle(engine, JS_EvalFunction(ctx, module));
-    engine->deadline_ns = 0;
     if (JS_IsException(result)) {
         buffer_printf(error, "%s: its top level threw: ", entry->name);
         describe_exception(ctx, error);
+        engine->deadline_ns = 0;
         return -1;
     }
+    engine->deadline_ns = 0;
     JS_FreeValue(ctx, result);
 
     JSValue namespace = JS_GetModuleNamespace(ctx, definition);
@@ -221,8 +237,10 @@ void engine_destroy(Engine *engine)
 static void log_failure(const HttpRequest *request, const char *what, Buffer *detail)
 {
     Buffer line = {0};
-    buffer_printf(&line, "zigttp-handler: %.*s %.*s: %s", (int)request->method_len,
-                  request->method, (int)request->path_len, request->target, what);
+    buffer_printf(&line, "zigttp-handler: %.*s ", (int)request->method_len,
+                  request->method);
+    buffer_append_printable(&line, request->target, request->path_len);
+    buffer_printf(&line, ": %s", what);
     if (detail && detail->len) {
         buffer_append_str(&line, ": ");
         buffer_append(&line, detail->data, detail->len);
@@ -232,31 +250,66 @@ static void log_failure(const HttpRequest *request, const char *what, Buffer *de
     buffer_free(&line);
 }
 
-static int answer_exception(Engine *engine, const HttpRequest *request,
-                            HttpResponse *response)
+static int answer_timeout(Engine *engine, const HttpRequest *request,
+                          HttpResponse *response)
 {
-    if (engine->timed_out) {
-        JS_FreeValue(engine->context, JS_GetException(engine->context));
-        char what[128];
-        snprintf(what, sizeof what,
-                 "the handler ran longer than %g s and was interrupted",
-                 (double)engine->app->handler_timeout_ns / 1e9);
-        log_failure(request, what, NULL);
-        response->status = 504;
-        http_response_error(response, "handler_timeout",
-                            "the handler took too long to answer");
-        return 504;
-    }
+    char what[128];
+    snprintf(what, sizeof what, "the handler ran longer than %g s and was interrupted",
+             (double)engine->app->handler_timeout_ns / 1e9);
+    log_failure(request, what, NULL);
+    response->status = 504;
+    http_response_error(response, "handler_timeout", "the handler took too long to answer");
+    return 504;
+}
 
-    Buffer detail = {0};
-    describe_exception(engine->context, &detail);
-    log_failure(request, "the handler threw", &detail);
-    buffer_free(&detail);
+static int answer_failure(const HttpRequest *request, HttpResponse *response,
+                          const char *what, Buffer *detail)
+{
+    log_failure(request, what, detail);
     response->status = 500;
     http_response_error(response, "internal_error", "the handler failed");
     return 500;
 }
 
+/* The handler threw; describing what it threw may itself run out of time. */
+static int answer_exception(Engine *engine, const HttpRequest *request,
+                            HttpResponse *response)
+{
+    if (engine->timed_out) {
+        forget_exception(engine->context);
+        return answer_timeout(engine, request, response);
+    }
+
+    Buffer detail = {0};
+    describe_exception(engine->context, &detail);
+    int status = engine->timed_out
+                     ? answer_timeout(engine, request, response)
+                     : answer_failure(request, response, "the handler threw", &detail);
+    buffer_free(&detail);
+    return status;
+}
+
+/* The handler returned; reading its Response runs its getters and traps. */
+static int answer_result(Engine *engine, JSValue result, const HttpRequest *request,
+                         HttpResponse *response)
+{
+    size_t start = response->out->len;
+    Buffer problem = {0};
+    int status = js_response_write(engine, result, response, &problem);
+    JS_FreeValue(engine->context, result);
+    if (status <= 0) {
+        response->out->len = start;
+        status = engine->timed_out
+                     ? answer_timeout(engine, request, response)
+                     : answer_failure(request, response,
+                                      "the handler's answer cannot be sent", &problem);
+    }
+    buffer_free(&problem);
+    return status;
+}
+
+/* The deadline holds from the call until the answer is written: every piece
+   of the handler's code that can run on the way is interrupted with it. */
 int engine_handle(Engine *engine, const HttpRequest *request, HttpResponse *response)
 {
     JSContext *ctx = engine->context;
@@ -271,24 +324,10 @@ int engine_handle(Engine *engine, const HttpRequest *request, HttpResponse *resp
         result = JS_Call(ctx, engine->handler, JS_UNDEFINED, 1, arguments);
     JS_FreeValue(ctx, argument);
     result = settle(engine, result);
+
+    int status = JS_IsException(result)
+                     ? answer_exception(engine, request, response)
+                     : answer_result(engine, result, request, response);
     engine->deadline_ns = 0;
-
-    if (JS_IsException(result))
-        return answer_exception(engine, request, response);
-
-    size_t start = response->out->len;
-    Buffer problem = {0};
-    int status = js_response_write(engine, result, response, &problem);
-    JS_FreeValue(ctx, result);
-    if (status > 0) {
-        buffer_free(&problem);
-        return status;
-    }
-
-    response->out->len = start;
-    log_failure(request, "the handler's answer cannot be sent", &problem);
-    buffer_free(&problem);
-    response->status = 500;
-    http_response_error(response, "internal_error", "the handler failed");
-    return 500;
+    return status;
 }

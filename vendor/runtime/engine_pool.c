@@ -1,7 +1,13 @@
 /* Engines shared by connection threads: created on demand, reused, bounded.
 
-   Each engine runs the handler module's top level once when it is created. */
+   Each engine runs the handler module's top level once when it is created.
+   Every handler ends by its deadline, so engines come back; a request that
+   still finds them all busy after a bounded wait is turned away (503) rather
+   than queued for ever behind handlers that may each take the whole timeout. */
 #include "engine_pool.h"
+
+#include <errno.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -9,7 +15,11 @@ int engine_pool_init(EnginePool *pool, const App *app, size_t limit, Buffer *err
 {
     *pool = (EnginePool){.app = app, .limit = limit};
     pthread_mutex_init(&pool->lock, NULL);
-    pthread_cond_init(&pool->available, NULL);
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&pool->available, &attributes);
+    pthread_condattr_destroy(&attributes);
 
     Engine *first = engine_create(app, error);
     if (!first)
@@ -19,11 +29,30 @@ int engine_pool_init(EnginePool *pool, const App *app, size_t limit, Buffer *err
     return 0;
 }
 
-Engine *engine_pool_acquire(EnginePool *pool)
+/* Wait for a free engine until ENGINE_POOL_WAIT_SECONDS have passed; false
+   when the wait ran out with every engine still busy. */
+static bool wait_for_engine(EnginePool *pool)
 {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += ENGINE_POOL_WAIT_SECONDS;
+    while (!pool->idle && pool->created >= pool->limit) {
+        if (pthread_cond_timedwait(&pool->available, &pool->lock, &deadline) ==
+            ETIMEDOUT)
+            return pool->idle || pool->created < pool->limit;
+    }
+    return true;
+}
+
+Engine *engine_pool_acquire(EnginePool *pool, bool *busy)
+{
+    *busy = false;
     pthread_mutex_lock(&pool->lock);
-    while (!pool->idle && pool->created >= pool->limit)
-        pthread_cond_wait(&pool->available, &pool->lock);
+    if (!wait_for_engine(pool)) {
+        pthread_mutex_unlock(&pool->lock);
+        *busy = true;
+        return NULL;
+    }
 
     Engine *engine = pool->idle;
     if (engine) {

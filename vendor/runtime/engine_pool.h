@@ -3,9 +3,12 @@
 #define ZIGTTP_ENGINE_POOL_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "engine.h"
+
+#define ENGINE_POOL_WAIT_SECONDS 5
 
 typedef struct EnginePool {
     const App *app;
@@ -20,8 +23,9 @@ typedef struct EnginePool {
    is reported at start; -1 with the reason in `error`. */
 int engine_pool_init(EnginePool *pool, const App *app, size_t limit, Buffer *error);
 
-/* An engine for this thread, waiting while all are busy; NULL if none can be made. */
-Engine *engine_pool_acquire(EnginePool *pool);
+/* An engine for this thread, waiting while all are busy; NULL if none can be
+   made, with `busy` set when all stayed busy for ENGINE_POOL_WAIT_SECONDS. */
+Engine *engine_pool_acquire(EnginePool *pool, bool *busy);
 void engine_pool_release(EnginePool *pool, Engine *engine);
 
 #endif

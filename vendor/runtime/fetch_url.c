@@ -4,9 +4,16 @@
    letters, digits, '.', '-' and '_' (lowercased), an IPv4 address or a
    bracketed IPv6 address, an optional port. Credentials in the URL are refused
    (they would make the host ambiguous); bytes a request line cannot carry are
-   percent-encoded in the path and query; the fragment is dropped. */
+   percent-encoded in the path and query; the fragment is dropped.
+
+   A host whose last label is a number is an IPv4 address, as browsers read
+   it: "2130706433", "0x7f.1" and "0177.0.0.1" all mean 127.0.0.1. Such a host
+   is rewritten in dotted decimal before anything else sees it, so the host
+   checked against the contract (which records that form) is the address
+   connected to, and the resolver never reads a form of its own. */
 #include "fetch_url.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -27,6 +34,99 @@ static bool is_ipv6_char(char c)
 {
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f') ||
            c == ':' || c == '.';
+}
+
+static bool is_decimal(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+    }
+    return len > 0;
+}
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return 99;
+}
+
+static bool is_hex_number(const char *text, size_t len)
+{
+    if (len < 2 || text[0] != '0' || text[1] != 'x')
+        return false;
+    for (size_t i = 2; i < len; i++) {
+        if (digit_value(text[i]) > 15)
+            return false;
+    }
+    return true;
+}
+
+/* One part of an IPv4 address: decimal, 0x hex or 0-led octal; false when it
+   has other digits or passes 2^32. */
+static bool ipv4_part(const char *text, size_t len, uint64_t *value)
+{
+    int base = 10;
+    if (is_hex_number(text, len)) {
+        base = 16;
+        text += 2;
+        len -= 2;
+    } else if (len > 1 && text[0] == '0') {
+        base = 8;
+        text++;
+        len--;
+    }
+    *value = 0;
+    for (size_t i = 0; i < len; i++) {
+        int digit = digit_value(text[i]);
+        if (digit >= base)
+            return false;
+        *value = *value * (uint64_t)base + (uint64_t)digit;
+        if (*value > UINT32_MAX)
+            return false;
+    }
+    return true;
+}
+
+/* Rewrite `host` (lowercase, `len` bytes) in dotted decimal when it is a
+   numeric IPv4 address; 0 when done or when it is a name, -1 when its last
+   label is a number but the whole is no address. */
+static int normalise_ipv4(char *host, size_t len)
+{
+    if (len > 0 && host[len - 1] == '.')
+        len--;
+    const char *last = memrchr(host, '.', len);
+    last = last ? last + 1 : host;
+    size_t last_len = len - (size_t)(last - host);
+    if (!is_decimal(last, last_len) && !is_hex_number(last, last_len))
+        return 0;
+
+    uint64_t parts[4];
+    size_t count = 0;
+    for (const char *at = host; at <= host + len;) {
+        const char *dot = memchr(at, '.', (size_t)(host + len - at));
+        const char *end = dot ? dot : host + len;
+        if (count == 4 || end == at || !ipv4_part(at, (size_t)(end - at), &parts[count]))
+            return -1;
+        count++;
+        at = end + 1;
+    }
+
+    uint64_t address = parts[count - 1];
+    if (address >= (1ull << (8 * (5 - count))))
+        return -1;
+    for (size_t i = 0; i + 1 < count; i++) {
+        if (parts[i] > 255)
+            return -1;
+        address += parts[i] << (8 * (3 - i));
+    }
+    snprintf(host, 16, "%u.%u.%u.%u", (unsigned)(address >> 24) & 255,
+             (unsigned)(address >> 16) & 255, (unsigned)(address >> 8) & 255,
+             (unsigned)address & 255);
+    return 0;
 }
 
 /* Split "host[:port]" from the authority; -1 on anything else. */
@@ -69,6 +169,9 @@ static int parse_authority(const char *at, size_t len, FetchUrl *url, char *prob
             (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
     }
     url->host[host_len] = '\0';
+    if (!ipv6 && normalise_ipv4(url->host, host_len) != 0)
+        return fail(problem, size,
+                    "the URL's host ends in a number but is not an IPv4 address");
 
     int default_port = url->tls ? 443 : 80;
     url->port = default_port;

@@ -54,15 +54,20 @@ static int parse_head(HttpClientAnswer *answer, char *head, size_t len)
 {
     char *end = head + len;
     char *line_end = memchr(head, '\n', len);
-    if (len < 12 || strncmp(head, "HTTP/1.", 7) != 0 || !line_end || head[8] != ' ')
+    if (len < 12 || strncmp(head, "HTTP/1.", 7) != 0 || !line_end ||
+        (head[7] != '0' && head[7] != '1') || head[8] != ' ')
         return fail(answer, "BadResponse", "the server did not answer with HTTP/1.x");
 
+    /* "HTTP/1.1 SSS reason": exactly three digits, then a space or the end. */
     int status = 0;
     for (int i = 9; i < 12; i++) {
         if (head[i] < '0' || head[i] > '9')
             return fail(answer, "BadResponse", "the server's status is not a number");
         status = status * 10 + (head[i] - '0');
     }
+    if (head[12] != ' ' && head[12] != '\r' && head[12] != '\n')
+        return fail(answer, "BadResponse",
+                    "the server's status is not three digits");
     if (status < 100 || status > 599)
         return fail(answer, "BadResponse", "the server's status is outside 100-599");
     answer->status = status;
@@ -72,6 +77,12 @@ static int parse_head(HttpClientAnswer *answer, char *head, size_t len)
     while (reason_len &&
            (reason[reason_len - 1] == '\r' || reason[reason_len - 1] == '\n'))
         reason_len--;
+    for (size_t i = 0; i < reason_len; i++) {
+        unsigned char c = (unsigned char)reason[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return fail(answer, "BadResponse",
+                        "the server's reason phrase has control characters");
+    }
     if (reason_len >= sizeof answer->reason)
         reason_len = sizeof answer->reason - 1;
     memcpy(answer->reason, reason, reason_len);
@@ -165,24 +176,50 @@ static bool is_chunked(const HttpHeader *header)
     return len >= 7 && strncasecmp(value + len - 7, "chunked", 7) == 0;
 }
 
-/* Read the body that follows the head: `in` already holds its first bytes. */
+/* The body's length from Content-Length, SIZE_MAX when there is none: only
+   digits, and every such header saying the same (anything else is how a
+   response is split in two on the way). */
+static int content_length(HttpClientAnswer *answer, size_t *expected)
+{
+    *expected = SIZE_MAX;
+    for (size_t i = 0; i < answer->header_count; i++) {
+        const HttpHeader *header = &answer->headers[i];
+        if (header->name_len != 14 || memcmp(header->name, "content-length", 14) != 0)
+            continue;
+        if (header->value_len == 0 || header->value_len > 18)
+            return fail(answer, "BadResponse",
+                        "the server's Content-Length is not a length");
+        size_t value = 0;
+        for (size_t k = 0; k < header->value_len; k++) {
+            char c = header->value[k];
+            if (c < '0' || c > '9')
+                return fail(answer, "BadResponse",
+                            "the server's Content-Length is not a length");
+            value = value * 10 + (size_t)(c - '0');
+        }
+        if (*expected != SIZE_MAX && *expected != value)
+            return fail(answer, "BadResponse",
+                        "the server sent two different Content-Lengths");
+        *expected = value;
+    }
+    return 0;
+}
+
+/* Read the body that follows the head: `in` already holds its first bytes.
+   With a Transfer-Encoding other than chunked, the body ends with the
+   connection whatever Content-Length says. */
 static int read_body(Transport *transport, Buffer *in, const HttpClientRequest *request,
                      HttpClientAnswer *answer)
 {
-    const HttpHeader *length = http_client_header(answer, "content-length");
-    bool chunked = is_chunked(http_client_header(answer, "transfer-encoding"));
+    const HttpHeader *encoding = http_client_header(answer, "transfer-encoding");
+    bool chunked = is_chunked(encoding);
     size_t expected = SIZE_MAX;
-    if (!chunked && length) {
-        char *end;
-        char digits[24] = {0};
-        memcpy(digits, length->value, length->value_len < 23 ? length->value_len : 23);
-        unsigned long long value = strtoull(digits, &end, 10);
-        if (end == digits || *end)
-            return fail(answer, "BadResponse",
-                        "the server's Content-Length is not a number");
-        if (value > request->max_body)
+    if (!encoding) {
+        int status = content_length(answer, &expected);
+        if (status != 0)
+            return status;
+        if (expected != SIZE_MAX && expected > request->max_body)
             return too_large(answer, request->max_body);
-        expected = (size_t)value;
     }
 
     ChunkedDecoder decoder = {.limit = request->max_body};
@@ -191,8 +228,14 @@ static int read_body(Transport *transport, Buffer *in, const HttpClientRequest *
         if (chunked) {
             long used =
                 http_chunked_feed(&decoder, in->data, in->len, &answer->body, &done);
+            if (used == -413 && decoder.extensions > HTTP_MAX_CHUNK_EXTENSIONS)
+                return fail(answer, "BadResponse",
+                            "the server's chunk extensions are over the limit");
             if (used == -413)
                 return too_large(answer, request->max_body);
+            if (used == -431)
+                return fail(answer, "BadResponse",
+                            "the server's chunked trailer is over the limit");
             if (used < 0)
                 return fail(answer, "BadResponse",
                             "the server's chunked body is malformed");

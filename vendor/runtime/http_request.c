@@ -314,6 +314,8 @@ long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
                 decoder->state = CHUNK_SIZE_LF;
             else if (c == '\n')
                 return -400;
+            else if (++decoder->extensions > HTTP_MAX_CHUNK_EXTENSIONS)
+                return -413;
             at++;
             break;
         case CHUNK_SIZE_LF:
@@ -346,12 +348,18 @@ long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
             at++;
             break;
         case CHUNK_TRAILER_START:
-            decoder->state = c == '\r' ? CHUNK_END_LF : CHUNK_TRAILER;
-            at++;
-            break;
         case CHUNK_TRAILER:
+            /* Trailer lines are read past, bounded like a head; a bare LF
+               could end a line for some other reader and not for us. */
+            if (c == '\n')
+                return -400;
+            if (++decoder->trailer > HTTP_MAX_TRAILER)
+                return -431;
             if (c == '\r')
-                decoder->state = CHUNK_TRAILER_LF;
+                decoder->state =
+                    decoder->state == CHUNK_TRAILER_START ? CHUNK_END_LF : CHUNK_TRAILER_LF;
+            else
+                decoder->state = CHUNK_TRAILER;
             at++;
             break;
         case CHUNK_TRAILER_LF:

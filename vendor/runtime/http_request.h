@@ -11,6 +11,8 @@
 #define HTTP_MAX_HEAD 32768
 #define HTTP_MAX_HEADERS 100
 #define HTTP_MAX_BODY (1024 * 1024)
+#define HTTP_MAX_CHUNK_EXTENSIONS 16384 /* all of a body's ";name=value" bytes */
+#define HTTP_MAX_TRAILER HTTP_MAX_HEAD
 
 typedef struct HttpHeader {
     const char *name; /* lowercase */
@@ -52,12 +54,16 @@ typedef struct ChunkedDecoder {
     int state;
     size_t remaining;
     size_t digits;
-    size_t limit; /* largest body accepted; 0 means HTTP_MAX_BODY */
+    size_t limit;      /* largest body accepted; 0 means HTTP_MAX_BODY */
+    size_t extensions; /* chunk extension bytes so far */
+    size_t trailer;    /* trailer bytes so far */
 } ChunkedDecoder;
 
 /* Feed bytes of a chunked body; decoded data is appended to `body`. Returns how
    many bytes were used (setting *done at the end of the body) or the negated
-   status to answer with (-400, -413 when the body passes the limit). */
+   status to answer with: -400, -413 when the body passes the limit or its
+   chunk extensions pass HTTP_MAX_CHUNK_EXTENSIONS, -431 when its trailer
+   passes HTTP_MAX_TRAILER. */
 long http_chunked_feed(ChunkedDecoder *decoder, const char *data, size_t len,
                        Buffer *body, bool *done);
 

@@ -12,6 +12,7 @@ const char *http_status_text(int status)
     case 201: return "Created";
     case 202: return "Accepted";
     case 204: return "No Content";
+    case 205: return "Reset Content";
     case 206: return "Partial Content";
     case 301: return "Moved Permanently";
     case 302: return "Found";
@@ -96,13 +97,22 @@ bool http_response_header(HttpResponse *response, const char *name, size_t name_
            buffer_append(out, value, value_len) && buffer_append(out, "\r\n", 2);
 }
 
+bool http_status_allows_body(int status)
+{
+    return status >= 200 && status != 204 && status != 205 && status != 304;
+}
+
+/* 1xx, 204 and 304 end at the blank line and carry no Content-Length (a 304's
+   would have to be the length of the 200 it stands for); 205 has no body
+   either, but only a length of 0 tells the client so. */
 bool http_response_finish(HttpResponse *response, const char *body, size_t body_len)
 {
     Buffer *out = response->out;
     int status = response->status;
-    bool bodyless = status < 200 || status == 204 || status == 304;
+    bool bodyless = !http_status_allows_body(status);
+    bool framed = status >= 200 && status != 204 && status != 304;
 
-    if (status != 204 && status >= 200 &&
+    if (framed &&
         !buffer_printf(out, "Content-Length: %zu\r\n", bodyless ? 0 : body_len))
         return false;
     if (!response->keep_alive && !buffer_append_str(out, "Connection: close\r\n"))

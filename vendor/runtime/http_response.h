@@ -18,6 +18,9 @@ typedef struct HttpResponse {
 
 const char *http_status_text(int status);
 
+/* Whether a response with `status` may have a body: not 1xx, 204, 205 or 304. */
+bool http_status_allows_body(int status);
+
 /* The status line; headers follow with http_response_header. */
 bool http_response_begin(HttpResponse *response);
 

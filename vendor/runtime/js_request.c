@@ -73,6 +73,30 @@ static JSValue new_query(JSContext *ctx, const HttpRequest *request)
     return query;
 }
 
+static bool hides_method(const char *name, size_t len)
+{
+    return len == 3 && (memcmp(name, "get", 3) == 0 || memcmp(name, "has", 3) == 0);
+}
+
+void js_headers_define(JSContext *ctx, const Prelude *prelude, JSValueConst headers,
+                       const char *name, size_t name_len, JSValue value)
+{
+    JSValue table = JS_DupValue(ctx, headers);
+    if (hides_method(name, name_len)) {
+        JS_FreeValue(ctx, table);
+        table = JS_GetProperty(ctx, headers, prelude->hidden_headers);
+        if (JS_IsUndefined(table)) {
+            table = JS_NewObjectProto(ctx, JS_NULL);
+            JS_DefinePropertyValue(ctx, headers, prelude->hidden_headers,
+                                   JS_DupValue(ctx, table), 0);
+        }
+    }
+    JSAtom atom = JS_NewAtomLen(ctx, name, name_len);
+    JS_DefinePropertyValue(ctx, table, atom, value, ALL_FLAGS);
+    JS_FreeAtom(ctx, atom);
+    JS_FreeValue(ctx, table);
+}
+
 static bool same_header(const HttpHeader *a, const HttpHeader *b)
 {
     return a->name_len == b->name_len && memcmp(a->name, b->name, a->name_len) == 0;
@@ -111,10 +135,8 @@ static JSValue new_headers(Engine *engine, const HttpRequest *request)
             value_len = joined.len;
         }
 
-        JSAtom atom = JS_NewAtomLen(ctx, header->name, header->name_len);
-        JS_DefinePropertyValue(ctx, headers, atom, JS_NewStringLen(ctx, value, value_len),
-                               ALL_FLAGS);
-        JS_FreeAtom(ctx, atom);
+        js_headers_define(ctx, &engine->prelude, headers, header->name,
+                          header->name_len, JS_NewStringLen(ctx, value, value_len));
     }
     buffer_free(&joined);
     return headers;

@@ -111,6 +111,21 @@ static bool find_bytes(JSContext *ctx, JSValueConst body, const uint8_t **bytes,
     return all != NULL || *len == 0;
 }
 
+/* No body at all: undefined, null, an empty string or no bytes. */
+static bool is_empty_body(JSContext *ctx, JSValueConst body)
+{
+    if (JS_IsUndefined(body) || JS_IsNull(body))
+        return true;
+    if (JS_IsString(body)) {
+        int64_t len = 1;
+        JS_GetLength(ctx, body, &len);
+        return len == 0;
+    }
+    const uint8_t *bytes = NULL;
+    size_t len = 0;
+    return JS_IsObject(body) && find_bytes(ctx, body, &bytes, &len) && len == 0;
+}
+
 /* The body: a string as UTF-8, or the bytes of a buffer or view; none for
    undefined and null. */
 static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
@@ -156,18 +171,40 @@ int js_response_write(Engine *engine, JSValueConst value, HttpResponse *response
 
     int32_t status = 0;
     JSValue status_value = JS_GetProperty(ctx, value, prelude->status);
-    int converted = JS_ToInt32(ctx, &status, status_value);
-    JS_FreeValue(ctx, status_value);
-    if (converted < 0 || status < 100 || status > 599) {
+    if (JS_IsException(status_value) || JS_ToInt32(ctx, &status, status_value) < 0) {
         JS_FreeValue(ctx, JS_GetException(ctx));
-        buffer_printf(problem, "its status %d is not an HTTP status", status);
+        buffer_append_str(problem, "its status cannot be read");
+        return -1;
+    }
+    JS_FreeValue(ctx, status_value);
+    if (status < 200 || status > 599) {
+        buffer_printf(problem,
+                      "its status %d is not a final HTTP status (200-599)", status);
         return -1;
     }
     response->status = status;
 
     JSValue headers = JS_GetProperty(ctx, value, prelude->headers);
-    JSValue body = JS_GetProperty(ctx, value, prelude->body);
-    int result = http_response_begin(response) ? 0 : -1;
+    JSValue body = JS_UNDEFINED;
+    int result = 0;
+    if (JS_IsException(headers)) {
+        buffer_append_str(problem, "its headers cannot be read");
+        result = -1;
+    } else {
+        body = JS_GetProperty(ctx, value, prelude->body);
+        if (JS_IsException(body)) {
+            buffer_append_str(problem, "its body cannot be read");
+            result = -1;
+        } else if (!http_status_allows_body(status) && !is_empty_body(ctx, body)) {
+            buffer_printf(problem, "status %d cannot carry a body, and it has one",
+                          status);
+            result = -1;
+        }
+    }
+    if (result != 0)
+        JS_FreeValue(ctx, JS_GetException(ctx));
+    if (result == 0)
+        result = http_response_begin(response) ? 0 : -1;
     if (result == 0)
         result = write_headers(ctx, headers, response, problem);
     if (result == 0)

@@ -1,4 +1,15 @@
 // JSX on the server: h() builds nodes, renderToString() turns them into HTML.
+//
+// Text and attribute values are escaped. Names are checked, because a name
+// can come from data (a request-chosen tag, props spread from a query): a tag
+// that is not a plain element name is dropped and its children rendered in its
+// place, an attribute name HTML would read as more than one name is dropped,
+// so no name can open a new tag or attribute. Only own properties of props are
+// read, so nothing added to Object.prototype renders.
+//
+// dangerouslySetInnerHTML={{ __html: text }} is kept, as React has it: the one
+// deliberate way to put raw HTML in a page. Its text goes out unescaped in
+// place of the element's children, so it must never hold request data.
 (function () {
   "use strict";
 
@@ -6,11 +17,26 @@
     "area", "base", "br", "col", "embed", "hr", "img", "input",
     "link", "meta", "param", "source", "track", "wbr",
   ]);
-  const ATTRIBUTE_NAMES = { className: "class", htmlFor: "for" };
+  const ATTRIBUTE_NAMES = new Map([["className", "class"], ["htmlFor", "for"]]);
+  const SKIPPED_PROPS = new Set(["children", "key", "ref", "dangerouslySetInnerHTML"]);
   const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+  // Element names: a letter, then letters, digits, '-', '_', '.' or ':'
+  // (custom elements, svg:rect).
+  const TAG_NAME = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+  // HTML ends an attribute name at space, '/', '>' or '=', and quotes or '<'
+  // in one are errors; controls and noncharacters are not allowed either.
+  const ATTRIBUTE_NAME =
+    /^[^\s\u0000-\u001f\u007f-\u009f"'<>/=\ufdd0-\ufdef\ufffe\uffff]+$/u;
 
   function escapeHtml(text) {
     return String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  }
+
+  function own(object, name) {
+    return object !== null && typeof object === "object" && Object.hasOwn(object, name)
+      ? object[name]
+      : undefined;
   }
 
   class Node {
@@ -28,7 +54,7 @@
   }
 
   function Fragment(props) {
-    return props.children;
+    return own(props, "children");
   }
 
   function cssName(name) {
@@ -45,12 +71,11 @@
 
   function attributes(props) {
     let html = "";
-    for (const name in props) {
-      const value = props[name];
-      if (name === "children" || name === "key" || name === "ref") continue;
-      if (name === "dangerouslySetInnerHTML") continue;
+    for (const [name, value] of Object.entries(props)) {
+      if (SKIPPED_PROPS.has(name)) continue;
       if (value == null || value === false || typeof value === "function") continue;
-      const attribute = ATTRIBUTE_NAMES[name] || name;
+      const attribute = ATTRIBUTE_NAMES.get(name) ?? name;
+      if (!ATTRIBUTE_NAME.test(attribute)) continue;
       if (value === true) {
         html += " " + attribute;
       } else {
@@ -61,6 +86,11 @@
     return html;
   }
 
+  function rawHtml(props) {
+    const html = own(own(props, "dangerouslySetInnerHTML"), "__html");
+    return html == null ? undefined : String(html);
+  }
+
   function render(node) {
     if (node == null || node === false || node === true) return "";
     if (Array.isArray(node)) return node.map(render).join("");
@@ -68,12 +98,14 @@
 
     const { tag, props } = node;
     if (typeof tag === "function") return render(tag(props));
+    if (typeof tag !== "string" || !TAG_NAME.test(tag)) {
+      return render(own(props, "children"));
+    }
 
     const open = `<${tag}${attributes(props)}>`;
-    if (VOID_ELEMENTS.has(tag)) return open;
-    const inner = props.dangerouslySetInnerHTML;
-    const raw = inner && inner.__html != null;
-    const content = raw ? String(inner.__html) : render(props.children);
+    if (VOID_ELEMENTS.has(tag.toLowerCase())) return open;
+    const raw = rawHtml(props);
+    const content = raw === undefined ? render(own(props, "children")) : raw;
     return `${open}${content}</${tag}>`;
   }
 

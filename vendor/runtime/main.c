@@ -15,6 +15,7 @@
 #include "log.h"
 #include "options.h"
 #include "payload.h"
+#include "printable.h"
 #include "server.h"
 
 enum {
@@ -81,7 +82,8 @@ static int check_environment(const Contract *contract)
             continue;
         if (missing.len)
             buffer_append_str(&missing, ", ");
-        buffer_append_str(&missing, contract->env.names[i]);
+        buffer_append_printable(&missing, contract->env.names[i],
+                                contract->env.lengths[i]);
     }
     if (missing.len == 0)
         return 0;

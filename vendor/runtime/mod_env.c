@@ -1,5 +1,6 @@
 /* zigttp:env: env(name) reads an environment variable the contract allows. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "engine.h"
 #include "virtual_modules.h"
@@ -8,13 +9,15 @@ static JSValue env(JSContext *ctx, JSValueConst this_value, int argc, JSValueCon
 {
     (void)this_value;
     (void)argc;
-    const char *name = JS_ToCString(ctx, argv[0]);
+    size_t len;
+    const char *name = JS_ToCStringLen(ctx, &len, argv[0]);
     if (!name)
         return JS_EXCEPTION;
 
+    /* No environment variable has a NUL in its name: "A\0B" is not "A". */
     const Engine *engine = JS_GetContextOpaque(ctx);
     JSValue result = JS_UNDEFINED;
-    if (contract_env_visible(&engine->app->contract, name)) {
+    if (strlen(name) == len && contract_env_visible(&engine->app->contract, name)) {
         const char *value = getenv(name);
         if (value)
             result = JS_NewString(ctx, value);

@@ -16,6 +16,7 @@
 #include "enforce.h"
 #include "fetch_headers.h"
 #include "http_client.h"
+#include "js_request.h"
 #include "js_text.h"
 #include "log.h"
 #include "virtual_modules.h"
@@ -163,10 +164,8 @@ static JSValue answer_headers(JSContext *ctx, const HttpClientAnswer *answer)
             buffer_append(&joined, answer->headers[k].value,
                           answer->headers[k].value_len);
         }
-        JSAtom name = JS_NewAtomLen(ctx, header->name, header->name_len);
-        JS_DefinePropertyValue(ctx, headers, name, js_text_from_buffer(ctx, &joined),
-                               JS_PROP_C_W_E);
-        JS_FreeAtom(ctx, name);
+        js_headers_define(ctx, &engine->prelude, headers, header->name,
+                          header->name_len, js_text_from_buffer(ctx, &joined));
     }
     buffer_free(&joined);
     return headers;

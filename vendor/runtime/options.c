@@ -15,7 +15,8 @@ const char options_usage[] =
     "  -p, --port PORT            port to listen on, 0 picks a free one (default 8080)\n"
     "  -q, --quiet                no access log line per request\n"
     "  --no-env-check             start even when contract env vars are unset\n"
-    "  --handler-timeout SECONDS  interrupt a handler after this long (default 30)\n"
+    "  --handler-timeout SECONDS  interrupt a handler after this long (default 30,\n"
+    "                             at most 86400)\n"
     "  --contract                 print the embedded contract and exit\n";
 
 /* The value of a flag written as `--flag VALUE` or `--flag=VALUE`. */
@@ -49,12 +50,16 @@ static int parse_port(const char *text, int *port)
     return 0;
 }
 
+/* A handler timeout: from a millisecond to a day, so that in nanoseconds it
+   fits a deadline with room to spare (a larger one used to wrap around and
+   interrupt every handler at once). */
 static int parse_seconds(const char *text, double *seconds)
 {
     char *end;
     errno = 0;
     double value = strtod(text, &end);
-    if (errno || end == text || *end || !isfinite(value) || value <= 0)
+    if (errno || end == text || *end || !isfinite(value) ||
+        value < OPTIONS_MIN_TIMEOUT || value > OPTIONS_MAX_TIMEOUT)
         return -1;
     *seconds = value;
     return 0;
@@ -90,7 +95,8 @@ int options_parse(int argc, char **argv, Options *options, char *error, size_t s
             value = flag_value(argc, argv, &i, "--handler-timeout");
             if (!value || parse_seconds(value, &options->handler_timeout) != 0) {
                 snprintf(error, size,
-                         "--handler-timeout needs a positive number of seconds");
+                         "--handler-timeout needs a number of seconds from %g to %g",
+                         OPTIONS_MIN_TIMEOUT, OPTIONS_MAX_TIMEOUT);
                 return -1;
             }
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {

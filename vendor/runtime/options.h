@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define OPTIONS_MIN_TIMEOUT 0.001 /* seconds */
+#define OPTIONS_MAX_TIMEOUT 86400.0
+
 typedef struct Options {
     const char *host;
     int port;

@@ -78,12 +78,17 @@ int prelude_install(JSContext *ctx, Prelude *prelude)
                                JS_NewCFunction(ctx, write_line, "writeLine", 1));
 
     int status = 0;
+    JSValue hidden = JS_UNDEFINED;
     if (JS_IsException(response) || JS_IsException(request) || JS_IsException(jsx) ||
         JS_IsException(console) ||
         take(ctx, response, "Response", &prelude->response_class) ||
         take(ctx, request, "requestPrototype", &prelude->request_prototype) ||
-        take(ctx, request, "headersPrototype", &prelude->headers_prototype))
+        take(ctx, request, "headersPrototype", &prelude->headers_prototype) ||
+        take(ctx, request, "hidden", &hidden))
         status = -1;
+    else
+        prelude->hidden_headers = JS_ValueToAtom(ctx, hidden);
+    JS_FreeValue(ctx, hidden);
     JS_FreeValue(ctx, response);
     JS_FreeValue(ctx, request);
     JS_FreeValue(ctx, jsx);
@@ -106,8 +111,9 @@ void prelude_free(JSContext *ctx, Prelude *prelude)
     JS_FreeValue(ctx, prelude->response_class);
     JS_FreeValue(ctx, prelude->request_prototype);
     JS_FreeValue(ctx, prelude->headers_prototype);
-    JSAtom atoms[] = {prelude->method, prelude->url,  prelude->path,  prelude->query,
-                      prelude->headers, prelude->body, prelude->status};
+    JSAtom atoms[] = {prelude->hidden_headers, prelude->method, prelude->url,
+                      prelude->path,           prelude->query,  prelude->headers,
+                      prelude->body,           prelude->status};
     for (size_t i = 0; i < sizeof atoms / sizeof atoms[0]; i++) {
         if (atoms[i] != JS_ATOM_NULL)
             JS_FreeAtom(ctx, atoms[i]);

@@ -8,6 +8,7 @@ typedef struct Prelude {
     JSValue response_class;
     JSValue request_prototype;
     JSValue headers_prototype;
+    JSAtom hidden_headers; /* the symbol keeping headers named "get" and "has" */
     JSAtom method, url, path, query, headers, body, status;
 } Prelude;
 

@@ -34,15 +34,27 @@
     return String(body);
   }
 
+  // A handler's answer is final: 1xx are the server's to send. These never
+  // carry a body, so giving them one is a mistake worth a clear error.
+  const NO_BODY = new Set([204, 205, 304]);
+
+  function isEmpty(body) {
+    return typeof body === "string" ? body === "" : body.byteLength === 0;
+  }
+
   function setUp(response, body, init, contentType) {
     const options = init == null ? {} : init;
     const status = options.status === undefined ? 200 : Number(options.status);
-    if (!Number.isInteger(status) || status < 100 || status > 599) {
-      throw new RangeError(`Response status must be 100-599, got ${options.status}`);
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      throw new RangeError(`Response status must be 200-599, got ${options.status}`);
+    }
+    const content = toBody(body);
+    if (NO_BODY.has(status) && !isEmpty(content)) {
+      throw new TypeError(`Response with status ${status} cannot have a body`);
     }
     response.status = status;
     response.headers = copyHeaders(options.headers);
-    response.body = toBody(body);
+    response.body = content;
     if (!hasHeader(response.headers, "content-type") && response.body !== "") {
       response.headers["content-type"] = contentType;
     }

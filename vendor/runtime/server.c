@@ -1,4 +1,12 @@
-/* The listening socket, one thread per connection, and a clean stop. */
+/* The listening socket, one thread per connection, and a clean stop.
+
+   Each connection holds a thread, so their number is bounded. When every
+   place is taken, a new connection takes the place of the one that has spent
+   longest waiting for or reading a request (at least SERVER_EVICT_AFTER_MS):
+   clients that open connections and drip bytes into them lose their places
+   to clients with requests ready, instead of locking them out. Only when every
+   connection is answering, or all are younger than that, is a new one turned
+   away with 503. */
 #include "server.h"
 
 #include <errno.h>
@@ -10,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,6 +28,29 @@
 #include "log.h"
 
 #define THREAD_STACK_SIZE (2u * 1024 * 1024)
+
+/* As many connections as the descriptor limit leaves room for, after what
+   the engines' fetches and the process itself need; the soft limit is raised
+   towards the hard one first. */
+static size_t connection_limit(size_t engines)
+{
+    size_t reserve = 32 + 2 * engines;
+    size_t wanted = SERVER_MAX_CONNECTIONS + reserve;
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) != 0)
+        return SERVER_MAX_CONNECTIONS;
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < wanted) {
+        rlim_t raised = files.rlim_max == RLIM_INFINITY || files.rlim_max > wanted
+                            ? (rlim_t)wanted
+                            : files.rlim_max;
+        struct rlimit more = {.rlim_cur = raised, .rlim_max = files.rlim_max};
+        if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+            files.rlim_cur = raised;
+    }
+    if (files.rlim_cur == RLIM_INFINITY || files.rlim_cur >= wanted)
+        return SERVER_MAX_CONNECTIONS;
+    return files.rlim_cur > reserve + 16 ? (size_t)files.rlim_cur - reserve : 16;
+}
 
 int server_listen(Server *server, const char *host, int *port, char *error, size_t size)
 {
@@ -72,6 +104,7 @@ int server_listen(Server *server, const char *host, int *port, char *error, size
         return -1;
     }
     server->listen_fd = fd;
+    server->max_connections = connection_limit(server->pool ? server->pool->limit : 8);
     atomic_init(&server->stopping, false);
     pthread_mutex_init(&server->lock, NULL);
     pthread_condattr_t attributes;
@@ -107,16 +140,51 @@ static void turn_away(int fd)
     close(fd);
 }
 
+/* Close the connection that has waited for or read its request longest, if
+   one has for SERVER_EVICT_AFTER_MS; false when none may go. The caller holds
+   the lock, so the victim's descriptor stays open until this returns. */
+static bool evict_one(Server *server, int64_t now)
+{
+    int64_t oldest_allowed = now - (int64_t)SERVER_EVICT_AFTER_MS * 1000000;
+    for (;;) {
+        Connection *victim = NULL;
+        int64_t victim_since = oldest_allowed;
+        for (Connection *each = server->connections; each; each = each->next) {
+            int state = atomic_load(&each->state);
+            int64_t since = atomic_load(&each->since);
+            if ((state == CONNECTION_WAITING || state == CONNECTION_READING) &&
+                since <= victim_since) {
+                victim = each;
+                victim_since = since;
+            }
+        }
+        if (!victim)
+            return false;
+
+        int state = atomic_load(&victim->state);
+        if ((state == CONNECTION_WAITING || state == CONNECTION_READING) &&
+            atomic_compare_exchange_strong(&victim->state, &state, CONNECTION_EVICTED)) {
+            shutdown(victim->fd, SHUT_RDWR);
+            server->evicted++;
+            return true;
+        }
+    }
+}
+
 static Connection *admit(Server *server, int fd)
 {
     Connection *connection = calloc(1, sizeof *connection);
     if (!connection)
         return NULL;
+    int64_t now = engine_now_ns();
     connection->server = server;
     connection->fd = fd;
+    atomic_init(&connection->state, CONNECTION_WAITING);
+    atomic_init(&connection->since, now);
 
     pthread_mutex_lock(&server->lock);
-    if (server->active >= SERVER_MAX_CONNECTIONS) {
+    if (server->active - server->evicted >= server->max_connections &&
+        !evict_one(server, now)) {
         pthread_mutex_unlock(&server->lock);
         free(connection);
         return NULL;
@@ -140,6 +208,8 @@ void server_forget(Server *server, Connection *connection)
     if (connection->next)
         connection->next->previous = connection->previous;
     server->active--;
+    if (atomic_load(&connection->state) == CONNECTION_EVICTED)
+        server->evicted--;
     if (server->active == 0)
         pthread_cond_broadcast(&server->drained);
     pthread_mutex_unlock(&server->lock);
@@ -175,8 +245,12 @@ static void drain(Server *server)
     atomic_store(&server->stopping, true);
     for (Connection *connection = server->connections; connection;
          connection = connection->next) {
-        if (atomic_load(&connection->idle))
+        int waiting = CONNECTION_WAITING;
+        if (atomic_compare_exchange_strong(&connection->state, &waiting,
+                                           CONNECTION_EVICTED)) {
             shutdown(connection->fd, SHUT_RD);
+            server->evicted++;
+        }
     }
 
     struct timespec deadline;

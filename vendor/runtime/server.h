@@ -9,7 +9,8 @@
 
 #include "engine_pool.h"
 
-#define SERVER_MAX_CONNECTIONS 512
+#define SERVER_MAX_CONNECTIONS 4096 /* fewer when descriptors are short */
+#define SERVER_EVICT_AFTER_MS 1000   /* the youngest connection ever closed for room */
 #define SERVER_DRAIN_SECONDS 10
 
 struct Connection;
@@ -23,7 +24,9 @@ typedef struct Server {
     pthread_mutex_t lock;
     pthread_cond_t drained;
     struct Connection *connections;
-    size_t active;
+    size_t active;          /* connections with a thread */
+    size_t evicted;         /* of those, closed to make room and still ending */
+    size_t max_connections; /* SERVER_MAX_CONNECTIONS, or what descriptors allow */
 } Server;
 
 /* Bind and listen; on success `port` holds the port bound (useful with 0).
