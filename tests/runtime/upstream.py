@@ -10,11 +10,15 @@ Routes (the query string gives their parameters):
   /unframed?n=N          N bytes of "x" ended by closing the connection
   /redirect?to=U&code=C  status C (302 unless given) with Location U
   /loop                  302 back to itself
+
+Scripted is a bare TCP server that answers every request with the same bytes,
+for answers no well-behaved server would send.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import ssl
 import threading
 import time
@@ -139,3 +143,51 @@ class Upstream(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
         self._thread.join(timeout=5)
+
+
+class Scripted:
+    """A TCP server on 127.0.0.1 that reads each request's head, answers with
+    `answer` as it is, closes its side and waits for the client to close."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.heads: list[bytes] = []
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port: int = self._listener.getsockname()[1]
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                self._answer(connection)
+
+    def _answer(self, connection: socket.socket) -> None:
+        connection.settimeout(5)
+        received = b""
+        try:
+            while b"\r\n\r\n" not in received:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return
+                received += chunk
+            self.heads.append(received)
+            connection.sendall(self.answer)
+            connection.shutdown(socket.SHUT_WR)
+            while connection.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._thread.join(timeout=5)
+        self._listener.close()

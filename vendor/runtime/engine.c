@@ -234,6 +234,21 @@ void engine_destroy(Engine *engine)
     free(engine);
 }
 
+/* What the handler threw can carry request data: each line of it is made
+   printable, and the lines (a stack trace's) stay lines. */
+static void append_printable_lines(Buffer *out, const char *text, size_t len)
+{
+    const char *end = text + len;
+    while (text < end) {
+        const char *newline = memchr(text, '\n', (size_t)(end - text));
+        const char *stop = newline ? newline : end;
+        buffer_append_printable(out, text, (size_t)(stop - text));
+        if (newline)
+            buffer_append(out, "\n", 1);
+        text = stop + 1;
+    }
+}
+
 static void log_failure(const HttpRequest *request, const char *what, Buffer *detail)
 {
     Buffer line = {0};
@@ -243,7 +258,7 @@ static void log_failure(const HttpRequest *request, const char *what, Buffer *de
     buffer_printf(&line, ": %s", what);
     if (detail && detail->len) {
         buffer_append_str(&line, ": ");
-        buffer_append(&line, detail->data, detail->len);
+        append_printable_lines(&line, detail->data, detail->len);
     }
     buffer_append_str(&line, "\n");
     log_write(line.data, line.len);

@@ -1,6 +1,8 @@
 /* Turning the handler's Response into HTTP. */
 #include "js_response.h"
 
+#include <math.h>
+
 static const char *type_name(JSContext *ctx, JSValueConst value)
 {
     if (JS_IsUndefined(value))
@@ -169,19 +171,24 @@ int js_response_write(Engine *engine, JSValueConst value, HttpResponse *response
         return -1;
     }
 
-    int32_t status = 0;
+    /* Read as a number, not an int32: 2^32 + 200 must not wrap round to 200. */
+    double number = 0;
     JSValue status_value = JS_GetProperty(ctx, value, prelude->status);
-    if (JS_IsException(status_value) || JS_ToInt32(ctx, &status, status_value) < 0) {
+    int converted = JS_IsException(status_value)
+                        ? -1
+                        : JS_ToFloat64(ctx, &number, status_value);
+    JS_FreeValue(ctx, status_value);
+    if (converted < 0) {
         JS_FreeValue(ctx, JS_GetException(ctx));
         buffer_append_str(problem, "its status cannot be read");
         return -1;
     }
-    JS_FreeValue(ctx, status_value);
-    if (status < 200 || status > 599) {
+    if (!(number >= 200 && number <= 599) || number != floor(number)) {
         buffer_printf(problem,
-                      "its status %d is not a final HTTP status (200-599)", status);
+                      "its status %.15g is not a final HTTP status (200-599)", number);
         return -1;
     }
+    int status = (int)number;
     response->status = status;
 
     JSValue headers = JS_GetProperty(ctx, value, prelude->headers);

@@ -78,7 +78,10 @@ static int check_environment(const Contract *contract)
 {
     Buffer missing = {0};
     for (size_t i = 0; i < contract->env.count; i++) {
-        if (getenv(contract->env.names[i]))
+        /* getenv stops at a NUL: "A\0B" would be found as "A". No variable
+           has a NUL in its name, so such a name is never set. */
+        const char *name = contract->env.names[i];
+        if (strlen(name) == contract->env.lengths[i] && getenv(name))
             continue;
         if (missing.len)
             buffer_append_str(&missing, ", ");
