@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .findings import Unit
-from .scopes import FUNCTIONS, Binding, outer, unwrap
+from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
+from .wrapping import outer, unwrap
 
 _CALLBACK_METHODS = frozenset(
     {"map", "flatMap", "forEach", "filter", "find", "some", "every"}

@@ -16,9 +16,10 @@ from zigttp import dotenv
 from . import routes
 from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
-from .scopes import Binding, outer, unwrap
+from .scopes import Binding
 from .syntax import Node
 from .values import is_string, key_name, quoted, static_string, string_prefix
+from .wrapping import outer, unwrap
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ chosen at run time) leaves the property undecided.
 from __future__ import annotations
 
 from .findings import Findings, Unit
-from .scopes import outer, unwrap
 from .syntax import Node
 from .values import static_string
+from .wrapping import outer, unwrap
 
 _CLOCK_MEMBERS = {
     "Date": frozenset({"now"}),

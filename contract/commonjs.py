@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from . import capabilities
 from .findings import Unit
-from .scopes import outer
 from .specifiers import SpecifierProblem, virtual_module
 from .syntax import Node
 from .values import quoted, static_string
+from .wrapping import outer
 
 _WHY = "handlers are ES modules without require"
 

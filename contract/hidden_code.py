@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from . import capabilities
 from .findings import Findings, Unit
-from .scopes import FUNCTIONS, outer, unwrap
+from .scopes import FUNCTIONS
 from .syntax import Node, walk
 from .values import const_value, static_string
+from .wrapping import outer, unwrap
 
 # Global names that, reached through globalThis or used undeclared, stand for a module.
 _GLOBAL_NAMES = {

@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .findings import Unit
-from .scopes import FUNCTIONS, Binding, outer
+from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
+from .wrapping import outer
 
 _DECLARED_FUNCTIONS = frozenset(
     {"function_declaration", "generator_function_declaration"}

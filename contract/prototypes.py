@@ -26,10 +26,13 @@ write through a container or another function (`list.push(a[k])`, then
 
 from __future__ import annotations
 
+from .expressions import member_name
 from .findings import Findings, Unit
-from .scopes import FUNCTIONS, Binding, is_written_chain, outer, unwrap
+from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
 from .values import static_string
+from .wrapping import outer, unwrap
+from .write_targets import is_written_chain
 
 _PROTOTYPE_DOORS = frozenset(
     {
@@ -100,14 +103,6 @@ def _plain_use(unit: Unit, reference: Node, name: str) -> bool:
         and operator is not None
         and operator.type in ("instanceof", "===", "!==")
     )
-
-
-def member_name(unit: Unit, member: Node) -> str | None:
-    """The property a member or subscript expression names; None when computed."""
-    if member.type == "member_expression":
-        name = member.child_by_field_name("property")
-        return unit.name_of(name) if name is not None else None
-    return static_string(member.child_by_field_name("index"), unit.scopes)
 
 
 def _member(unit: Unit, findings: Findings, member: Node) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from .findings import Findings, Unit
 from .model import Route
-from .scopes import outer, unwrap
 from .syntax import Node
 from .values import const_value, key_name, static_string
+from .wrapping import outer, unwrap
 
 
 def router_table(

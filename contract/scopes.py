@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from . import names
 from .syntax import Node
 from .typescript import TYPE_CONTEXT
+from .write_targets import is_assigned
 
 FUNCTIONS = frozenset(
     {
@@ -28,9 +29,6 @@ _CLASSES = frozenset({"class_declaration", "abstract_class_declaration"})
 _BLOCKS = frozenset(
     {"statement_block", "for_statement", "for_in_statement", "switch_body"}
 )
-_ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
-_MEMBERS = frozenset({"member_expression", "subscript_expression"})
-_PATTERNS = frozenset({"object_pattern", "array_pattern"})
 _JSX_NAMES = frozenset(
     {"jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element"}
 )
@@ -373,101 +371,6 @@ def pattern_names(pattern: Node) -> Iterator[tuple[Node, tuple[str, ...]]]:
             )
         elif kind == "rest_pattern":
             stack.extend((child, (*keys, "...")) for child in node.named_children)
-
-
-def is_assigned(identifier: Node) -> bool:
-    """True when the identifier is the target of an assignment or update."""
-    child = identifier
-    parent = identifier.parent
-    while parent is not None and parent.type in _PATTERNS | {
-        "pair_pattern",
-        "object_assignment_pattern",
-        "assignment_pattern",
-        "rest_pattern",
-        "parenthesized_expression",
-    }:
-        if (
-            parent.type
-            in (
-                "object_assignment_pattern",
-                "assignment_pattern",
-            )
-            and parent.child_by_field_name("left") != child
-        ):
-            return False
-        child, parent = parent, parent.parent
-    if parent is None:
-        return False
-
-    if parent.type in _ASSIGNMENTS:
-        return parent.child_by_field_name("left") == child
-    if parent.type == "update_expression":
-        return True
-    if parent.type == "for_in_statement":
-        return parent.child_by_field_name("left") == child
-    return False
-
-
-def is_write_target(target: Node) -> bool:
-    """The node is assigned, updated, deleted or a loop's assignment target."""
-    parent = target.parent
-    if parent is None:
-        return False
-    if parent.type in _ASSIGNMENTS:
-        return parent.child_by_field_name("left") == target
-    if parent.type == "update_expression":
-        return True
-    if parent.type == "for_in_statement":
-        return parent.child_by_field_name("left") == target
-    return parent.type == "unary_expression" and parent.children[0].type == "delete"
-
-
-def chain_top(member: Node) -> Node:
-    """The outermost member expression of a chain read through `member`
-    (`a.b` in `a.b.c.d` gives `a.b.c.d`), parentheses and casts included."""
-    top = outer(member)
-    while top.parent is not None and top.parent.type in _MEMBERS:
-        if top.parent.child_by_field_name("object") != top:
-            break
-        top = outer(top.parent)
-    return top
-
-
-def is_written_chain(member: Node) -> bool:
-    """True when the member chain starting at `member` ends in a write."""
-    return is_write_target(chain_top(member))
-
-
-def unwrap(node: Node) -> Node:
-    """The expression inside parentheses and TypeScript casts."""
-    while node.type in (
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-        "type_assertion",
-    ):
-        inner = [
-            child for child in node.named_children if child.type not in TYPE_CONTEXT
-        ]
-        if not inner:
-            break
-        node = inner[-1] if node.type == "type_assertion" else inner[0]
-    return node
-
-
-def outer(node: Node) -> Node:
-    """The outermost parenthesis or cast wrapping `node` (itself when none)."""
-    current = node
-    while current.parent is not None and current.parent.type in (
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-        "type_assertion",
-    ):
-        current = current.parent
-    return current
 
 
 def _skips(node: Node) -> bool:

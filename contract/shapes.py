@@ -16,9 +16,11 @@ from dataclasses import dataclass
 
 from .findings import Unit
 from .lifetimes import Lifetimes
-from .scopes import FUNCTIONS, Binding, is_written_chain, outer, unwrap
+from .scopes import FUNCTIONS, Binding
 from .syntax import Node
 from .values import key_name, static_string
+from .wrapping import outer, unwrap
+from .write_targets import is_written_chain
 
 PRIMITIVE = "primitive"
 LOOKUP = "lookup"  # a primitive, or a built-in inherited from Object.prototype

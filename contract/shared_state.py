@@ -26,10 +26,12 @@ from __future__ import annotations
 from . import callers
 from .findings import Findings, Unit
 from .lifetimes import Lifetimes, lifetimes
-from .scopes import FUNCTIONS, Binding, outer
+from .scopes import FUNCTIONS, Binding
 from .shapes import FUNCTION, INSTANCE, OBJECT, Shape, Shapes
-from .state_uses import Tracker, this_nodes
+from .state_methods import this_nodes
+from .state_uses import Tracker
 from .syntax import Node, walk
+from .wrapping import outer
 
 _NOT_OBJECTS = frozenset({"undefined", "NaN", "Infinity", "arguments"})
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .names import IDENTIFIERS, has_lone_surrogate, identifier, literal_text, paired
 from .names import piece as literal_piece
-from .scopes import Scopes, unwrap
+from .scopes import Scopes
 from .syntax import Node
+from .wrapping import unwrap
 
 _CONST_CHAIN_LIMIT = 16
 
