@@ -1,7 +1,9 @@
 """injectionSafe, best effort: does request data reach HTML or a fetch URL unescaped?
 
-The sinks are Response.html(...), `new Response(body, init)` whose literal
-headers declare an HTML content type, and every fetch URL; taint.py says how
+The sinks are Response.html(...), `new Response(body, init)`,
+Response.text(...) and Response.json(...) whose literal headers declare an
+HTML content type, the `__html` of dangerouslySetInnerHTML, a JSX tag named by
+a variable, and every fetch URL; taint.py says how
 far request data reaches what each is given. A Response the analysis cannot
 read (used as a value, or built with headers that are not a literal) leaves
 the property undecided when it is given anything but clean data.
@@ -21,6 +23,8 @@ from .wrapping import outer, unwrap
 HTML, URL = "html", "url"
 
 _RESPONSE_FACTORIES = frozenset({"json", "text", "html", "redirect"})
+# Factories whose content type an init's headers may change to HTML.
+_BODY_FACTORIES = frozenset({"json", "text"})
 
 
 def collect(
@@ -30,7 +34,7 @@ def collect(
     context = TaintContext(callers.request_functions(units))
 
     for unit in units:
-        for call, content, where in _html_sinks(unit):
+        for call, content, where in [*_html_sinks(unit), *_jsx_sinks(unit)]:
             _judge(context, unit, findings, call, content, HTML, where)
         _hidden_sinks(context, unit, findings)
     for unit, call, url in fetch_urls:
@@ -74,14 +78,21 @@ def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
             target = function.child_by_field_name("object")
             member = function.child_by_field_name("property")
             if (
-                target is not None
-                and member is not None
-                and unit.name_of(member) == "html"
-                and unit.scopes.is_global(target, "Response")
+                target is None
+                or member is None
+                or not unit.scopes.is_global(target, "Response")
             ):
-                arguments = callers.call_arguments(node)
-                if arguments:
-                    yield node, arguments[0], "Response.html()"
+                continue
+            factory = unit.name_of(member)
+            arguments = callers.call_arguments(node)
+            if factory == "html" and arguments:
+                yield node, arguments[0], "Response.html()"
+            elif (
+                factory in _BODY_FACTORIES
+                and len(arguments) > 1
+                and _declares_html(unit, arguments[1])
+            ):
+                yield node, arguments[0], f"Response.{factory}() declared as HTML"
         elif node.type == "new_expression":
             constructor = node.child_by_field_name("constructor")
             arguments = callers.call_arguments(node)
@@ -92,6 +103,37 @@ def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
                 and _declares_html(unit, arguments[1])
             ):
                 yield node, arguments[0], "an HTML Response"
+
+
+def _jsx_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
+    """JSX escapes text and attribute values, except in two places: the
+    `__html` of dangerouslySetInnerHTML, and a tag named by a variable, which
+    could make text into a <script> or <style> body."""
+    for node in walk(unit.tree.root_node):
+        if node.type == "jsx_attribute":
+            name, value = node.named_children[0], node.named_children[-1]
+            if (
+                unit.name_of(name) == "dangerouslySetInnerHTML"
+                and value != name
+                and value.type == "jsx_expression"
+                and value.named_children
+            ):
+                yield node, value.named_children[0], "dangerouslySetInnerHTML"
+        elif node.type in ("jsx_opening_element", "jsx_self_closing_element"):
+            tag = node.child_by_field_name("name")
+            if tag is not None and _names_a_variable(unit, tag):
+                yield node, tag, "a JSX tag chosen at run time"
+
+
+def _names_a_variable(unit: Unit, tag: Node) -> bool:
+    """A tag that is neither an HTML element (`div`) nor a component declared
+    as a function, class or import, whose own JSX is judged where it is."""
+    if tag.type != "identifier":
+        return tag.type == "member_expression"
+    binding = unit.scopes.binding(tag)
+    if binding is None:
+        return False
+    return binding.kind not in ("function", "class", "import")
 
 
 def _hidden_sinks(context: TaintContext, unit: Unit, findings: Findings) -> None:
@@ -119,24 +161,41 @@ def _hidden_sinks(context: TaintContext, unit: Unit, findings: Findings) -> None
         )
 
     for node in walk(unit.tree.root_node):
-        if node.type != "new_expression":
-            continue
-        constructor = node.child_by_field_name("constructor")
         arguments = callers.call_arguments(node)
         if (
-            constructor is None
-            or not unit.scopes.is_global(constructor, "Response")
-            or len(arguments) < 2
-            or _headers_are_literal(unit, arguments[1])
+            _builds_response(unit, node)
+            and len(arguments) > 1
+            and not _headers_are_literal(unit, arguments[1])
+            and taint_of(context, unit, arguments[0], HTML, 0) != CLEAN
         ):
-            continue
-        if taint_of(context, unit, arguments[0], HTML, 0) != CLEAN:
             findings.undecided(
                 unit,
                 node,
                 "injectionSafe",
-                "new Response() with headers that are not a literal",
+                "a Response with headers that are not a literal",
             )
+
+
+def _builds_response(unit: Unit, node: Node) -> bool:
+    """`new Response(body, init)`, `Response.text(body, init)` or `.json(...)`."""
+    if node.type == "new_expression":
+        constructor = node.child_by_field_name("constructor")
+        return constructor is not None and unit.scopes.is_global(
+            constructor, "Response"
+        )
+    if node.type != "call_expression":
+        return False
+    function = node.child_by_field_name("function")
+    if function is None or function.type != "member_expression":
+        return False
+    target = function.child_by_field_name("object")
+    member = function.child_by_field_name("property")
+    return (
+        target is not None
+        and member is not None
+        and unit.scopes.is_global(target, "Response")
+        and unit.name_of(member) in _BODY_FACTORIES
+    )
 
 
 def _headers_are_literal(unit: Unit, init: Node) -> bool:

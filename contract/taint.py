@@ -2,7 +2,8 @@
 
 Request data starts at the handler's parameter (and at the parameter of any
 function in a routerMatch table) and follows consts, lets, destructuring,
-string building, array callbacks and calls of the module's own functions.
+string building, tagged templates, what is put into containers (contents.py),
+array callbacks and calls of the module's own functions.
 `escapeHtml` (zigttp:text), `encodeURIComponent` and `renderToString` clean
 it. A value is CLEAN, TAINTED (request data, not cleaned) or UNKNOWN (from
 where the analysis cannot trace: a parameter of a function passed around, a
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from . import callers
+from . import callers, contents
 from .findings import Unit
 from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
@@ -218,6 +219,7 @@ def _identifier(
             "augmented_assignment_expression",
         ):
             sources.append(assignment.child_by_field_name("right"))
+    sources.extend(contents.put_into(unit, binding))
     return _worst(taint_of(context, unit, source, sink, depth) for source in sources)
 
 
@@ -255,6 +257,9 @@ def _call(context: TaintContext, unit: Unit, call: Node, sink: str, depth: int) 
     if function is None:
         return UNKNOWN
     function = unwrap(function)
+    tagged = call.child_by_field_name("arguments")
+    if tagged is not None and tagged.type == "template_string":
+        arguments = [tagged]  # tag`...${x}`: the tag is given every substitution
     every_argument = _worst(
         taint_of(context, unit, argument, sink, depth) for argument in arguments
     )
