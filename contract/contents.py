@@ -10,6 +10,7 @@ filled there, which the callers of this module judge for themselves.
 from __future__ import annotations
 
 from . import callers
+from .expressions import global_method
 from .findings import Unit
 from .scopes import Binding
 from .syntax import Node
@@ -67,16 +68,6 @@ def _assigned_by_object_assign(unit: Unit, arguments: Node, used: Node) -> list[
     given = [child for child in arguments.named_children if child.type != "comment"]
     if call is None or not given or given[0] != used:
         return []
-    function = call.child_by_field_name("function")
-    if function is None or function.type != "member_expression":
-        return []
-    target = function.child_by_field_name("object")
-    member = function.child_by_field_name("property")
-    if (
-        target is not None
-        and member is not None
-        and unit.scopes.is_global(target, "Object")
-        and unit.name_of(member) == "assign"
-    ):
+    if global_method(unit, call, "Object") == "assign":
         return given[1:]
     return []

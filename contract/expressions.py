@@ -32,3 +32,18 @@ def first_argument(call: Node) -> Node | None:
 def is_typeof(node: Node) -> bool:
     """`typeof x`: reads the type of its operand, never the value."""
     return node.type == "unary_expression" and node.children[0].type == "typeof"
+
+
+def global_method(unit: Unit, call: Node, owner: str) -> str | None:
+    """`name` when `call` is `Owner.name(...)` on the global `owner` (Response,
+    Object...); None for any other call or node."""
+    if call.type != "call_expression":
+        return None
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "member_expression":
+        return None
+    target = function.child_by_field_name("object")
+    member = function.child_by_field_name("property")
+    if target is None or member is None or not unit.scopes.is_global(target, owner):
+        return None
+    return unit.name_of(member)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import callers
-from .expressions import is_typeof
+from .expressions import global_method, is_typeof
 from .findings import Findings, Unit
 from .syntax import Node, walk
 from .taint import CLEAN, TAINTED, UNKNOWN, TaintContext, taint_of
@@ -72,18 +72,9 @@ def _judge(
 def _html_sinks(unit: Unit) -> Iterable[tuple[Node, Node, str]]:
     for node in walk(unit.tree.root_node):
         if node.type == "call_expression":
-            function = node.child_by_field_name("function")
-            if function is None or function.type != "member_expression":
+            factory = global_method(unit, node, "Response")
+            if factory is None:
                 continue
-            target = function.child_by_field_name("object")
-            member = function.child_by_field_name("property")
-            if (
-                target is None
-                or member is None
-                or not unit.scopes.is_global(target, "Response")
-            ):
-                continue
-            factory = unit.name_of(member)
             arguments = callers.call_arguments(node)
             if factory == "html" and arguments:
                 yield node, arguments[0], "Response.html()"
@@ -183,19 +174,7 @@ def _builds_response(unit: Unit, node: Node) -> bool:
         return constructor is not None and unit.scopes.is_global(
             constructor, "Response"
         )
-    if node.type != "call_expression":
-        return False
-    function = node.child_by_field_name("function")
-    if function is None or function.type != "member_expression":
-        return False
-    target = function.child_by_field_name("object")
-    member = function.child_by_field_name("property")
-    return (
-        target is not None
-        and member is not None
-        and unit.scopes.is_global(target, "Response")
-        and unit.name_of(member) in _BODY_FACTORIES
-    )
+    return global_method(unit, node, "Response") in _BODY_FACTORIES
 
 
 def _headers_are_literal(unit: Unit, init: Node) -> bool:
