@@ -30,6 +30,7 @@ class Tracked:
     write: bool = False
     fetch: bool = False
     random: bool = False
+    clock: bool = False  # reads the time, so the same call can answer differently
 
 
 TRACKED: dict[str, dict[str, Tracked]] = {
@@ -46,6 +47,7 @@ TRACKED: dict[str, dict[str, Tracked]] = {
         "fetchWithRetry": Tracked("egress", fetch=True),
     },
     "zigttp:router": {"routerMatch": Tracked("routes")},
+    "zigttp:auth": {"jwtVerify": Tracked(clock=True)},
     "zigttp:id": {
         "uuid": Tracked(random=True),
         "ulid": Tracked(random=True),
@@ -165,6 +167,10 @@ def _function_use(
     if tracked.random:
         findings.violates(
             unit, call, "deterministic", f"{name}() returns a new value on every call"
+        )
+    if tracked.clock:
+        findings.violates(
+            unit, call, "deterministic", f"{name}() reads the clock (exp and nbf)"
         )
     if tracked.write:
         findings.violates(unit, call, "readOnly", f"{name}() writes to the cache")
@@ -305,7 +311,7 @@ def hide(
         findings.undecided(unit, node, "readOnly", why)
     if tracked.fetch:
         findings.undecided(unit, node, "injectionSafe", why)
-    if tracked.random:
+    if tracked.random or tracked.clock:
         findings.undecided(unit, node, "deterministic", why)
 
 

@@ -17,7 +17,7 @@ from . import callers
 from .expressions import global_method, is_typeof
 from .findings import Findings, Unit
 from .syntax import Node, walk
-from .taint import CLEAN, TAINTED, UNKNOWN, TaintContext, taint_of
+from .taint import TAINTED, UNKNOWN, TaintContext, is_safe, taint_of
 from .wrapping import outer, unwrap
 
 HTML, URL = "html", "url"
@@ -157,7 +157,7 @@ def _hidden_sinks(context: TaintContext, unit: Unit, findings: Findings) -> None
             _builds_response(unit, node)
             and len(arguments) > 1
             and not _headers_are_literal(unit, arguments[1])
-            and taint_of(context, unit, arguments[0], HTML, 0) != CLEAN
+            and not is_safe(taint_of(context, unit, arguments[0], HTML, 0))
         ):
             findings.undecided(
                 unit,

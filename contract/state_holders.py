@@ -36,7 +36,40 @@ def held_in_container(trail: Trail, use: Use, parent: Node) -> None:
         container = _jsx_element(parent)
     if container is None:
         return
+    if container.type in ("jsx_element", "jsx_self_closing_element"):
+        _given_to_component(trail, use, container)
     trail.follow_on(use, container, holder(use.shape))
+
+
+def _given_to_component(trail: Trail, use: Use, element: Node) -> None:
+    """`<List items={value} />`, `<List>{value}</List>`: a component gets the
+    value inside its props, its first parameter. An HTML element only renders
+    it; a component the analysis cannot see may do anything with it."""
+    tag = _tag_of(element)
+    if tag is None or _is_html_element(tag):
+        return
+    functions = callers.functions_of(trail.unit, tag)
+    if not functions:
+        trail.undecided(use, "given to a component the analysis cannot see", element)
+        return
+    for function in functions:
+        for binding in parameter_bindings(trail.unit, function):
+            if binding.index == 0:
+                bound_to_binding(trail, use, binding, holder(use.shape))
+
+
+def _tag_of(element: Node) -> Node | None:
+    if element.type == "jsx_element":
+        opening = element.child_by_field_name("open_tag")
+        return opening.child_by_field_name("name") if opening is not None else None
+    return element.child_by_field_name("name")
+
+
+def _is_html_element(tag: Node) -> bool:
+    """`div`, `svg:rect`: a lowercase name is an element, not a component."""
+    if tag.type == "identifier":
+        return tag.text is not None and tag.text[:1].islower()
+    return tag.type == "jsx_namespace_name"
 
 
 def spread_into(trail: Trail, use: Use, spread: Node) -> None:

@@ -102,7 +102,7 @@ class Tracker(Trail):
             if parent.named_children and parent.named_children[-1] == used:
                 self.follow_on(use, parent, use.shape)
             return
-        if kind in ("pair", "array", "object", "jsx_expression"):
+        if kind in ("pair", "array", "object", "jsx_expression", "jsx_element"):
             held_in_container(self, use, parent)
             return
         if kind == "spread_element":

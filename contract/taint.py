@@ -5,9 +5,10 @@ function in a routerMatch table) and follows consts, lets, destructuring,
 string building, tagged templates, what is put into containers (contents.py),
 array callbacks and calls of the module's own functions.
 `escapeHtml` (zigttp:text), `encodeURIComponent` and `renderToString` clean
-it. A value is CLEAN, TAINTED (request data, not cleaned) or UNKNOWN (from
-where the analysis cannot trace: a parameter of a function passed around, a
-value from another module or the cache).
+it, into ESCAPED data that stays safe until something decodes it or rewrites
+it. A value is CLEAN, ESCAPED, TAINTED (request data, not cleaned) or UNKNOWN
+(from where the analysis cannot trace: a parameter of a function passed
+around, a value from another module or the cache).
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
 from .wrapping import outer, unwrap
 
-CLEAN, UNKNOWN, TAINTED = 0, 1, 2
+# Ordered, so the worst of several is their max. ESCAPED is request data made
+# safe by a cleaner: safe as it is, but decoding it or rewriting it with
+# replace() or normalize() may undo the escaping.
+CLEAN, ESCAPED, UNKNOWN, TAINTED = 0, 1, 2, 3
 
 _DEPTH_LIMIT = 40
 _LITERALS = frozenset(
@@ -44,7 +48,6 @@ _PASSING_METHODS = frozenset(
         "concat",
         "at",
         "charAt",
-        "normalize",
         "repeat",
         "toString",
         "valueOf",
@@ -78,6 +81,17 @@ _NUMERIC_METHODS = frozenset(
         "codePointAt",
     }
 )
+
+# Methods whose result can undo escaping: "&lt;" made "<" again, or a
+# fullwidth "＜" made "<" by normalize("NFKC").
+_REWRITING_METHODS = frozenset({"replace", "replaceAll", "normalize"})
+# Global functions and exports that decode: what they give back is raw again.
+_DECODING_GLOBALS = frozenset({"decodeURIComponent", "decodeURI", "unescape", "atob"})
+_DECODING_EXPORTS = {
+    ("zigttp:crypto", "base64Decode"),
+    ("zigttp:url", "urlDecode"),
+    ("zigttp:text", "unescapeHtml"),
+}
 
 # What calling an export of a virtual module gives back, for taint.
 _VIRTUAL_RESULTS = {
@@ -290,8 +304,13 @@ def _call(context: TaintContext, unit: Unit, call: Node, sink: str, depth: int) 
         return _worst([_returns(context, unit, arguments[0], sink, depth)])
     if name in _PASSING_METHODS:
         return _worst([subject, every_argument])
+    if name in _REWRITING_METHODS:
+        # A rewrite may clean raw data or unclean escaped data: either way the
+        # analysis cannot tell what comes out.
+        worst = _worst([subject, every_argument])
+        return UNKNOWN if worst in (ESCAPED, TAINTED) else worst
     if subject == TAINTED or every_argument == TAINTED:
-        return UNKNOWN if name in ("replace", "replaceAll") else TAINTED
+        return TAINTED
     return _worst([subject, every_argument])
 
 
@@ -308,12 +327,12 @@ def _named_call(
     binding = unit.scopes.binding(function)
     name = unit.name_of(function)
     if binding is None:
-        if (
-            name == "encodeURIComponent"
-            or name == "renderToString"
-            or name in _NUMERIC_GLOBALS
-        ):
+        if name in _NUMERIC_GLOBALS:
             return CLEAN
+        if name in ("encodeURIComponent", "renderToString"):
+            return _escaped(every_argument)
+        if name in _DECODING_GLOBALS:
+            return _decoded(every_argument)
         if name == "String":
             return every_argument
         return CLEAN if every_argument == CLEAN else UNKNOWN
@@ -333,8 +352,25 @@ def _named_call(
 
 def _virtual_call(module: str, name: str, every_argument: int) -> int:
     if (module, name) in _CLEANING_EXPORTS:
-        return CLEAN
+        return _escaped(every_argument)
+    if (module, name) in _DECODING_EXPORTS:
+        return _decoded(every_argument)
     return _VIRTUAL_RESULTS.get(module, every_argument)
+
+
+def _escaped(given: int) -> int:
+    """What a cleaner gives back: escaped request data, or clean as it was."""
+    return CLEAN if given == CLEAN else ESCAPED
+
+
+def _decoded(given: int) -> int:
+    """What a decoder gives back: escaping undone, so escaped data is raw again."""
+    return TAINTED if given == ESCAPED else given
+
+
+def is_safe(taint: int) -> bool:
+    """Whether a value with this taint may go into HTML or a URL as it is."""
+    return taint in (CLEAN, ESCAPED)
 
 
 def _returns(

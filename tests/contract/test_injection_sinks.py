@@ -3,7 +3,8 @@
 JSX escapes text and attribute values, so data rendered through it is safe,
 but not in dangerouslySetInnerHTML or as a tag name; a text or JSON Response
 can declare itself HTML; data put into a container or a tagged template is
-still data. Each way is a violation (false), and the safe forms stay true.
+still data, and so is escaped data decoded again. Each way is a violation
+(false); a rewrite of escaped data is undecided; the safe forms stay true.
 """
 
 from __future__ import annotations
@@ -54,6 +55,32 @@ REACHES_HTML = {
     "String.raw": ("", "return Response.html(String.raw`<p>${req.query.x}`);"),
 }
 
+ESCAPING_UNDONE = {
+    "decoded after escaping": (
+        'import { escapeHtml } from "zigttp:text";',
+        'return Response.html("<p>" + decodeURIComponent(escapeHtml(req.query.x)));',
+    ),
+    "base64Decode": (
+        'import { base64Decode } from "zigttp:crypto";',
+        'return Response.html("<p>" + base64Decode(req.query.x));',
+    ),
+    "unescapeHtml after escaping": (
+        'import { escapeHtml, unescapeHtml } from "zigttp:text";',
+        "return Response.html(unescapeHtml(escapeHtml(req.query.x)));",
+    ),
+}
+
+REWRITTEN_AFTER_ESCAPING = {
+    "replace": (
+        'import { escapeHtml } from "zigttp:text";',
+        'return Response.html(escapeHtml(req.query.x).replace(/&lt;/g, "<"));',
+    ),
+    "normalize": (
+        'import { escapeHtml } from "zigttp:text";',
+        'return Response.html(escapeHtml(req.query.x).normalize("NFKC"));',
+    ),
+}
+
 STAYS_SAFE = {
     "text in JSX": ("", "return Response.html(renderToString(<p>{req.query.x}</p>));"),
     "props spread in JSX": (
@@ -74,6 +101,10 @@ STAYS_SAFE = {
         "<div dangerouslySetInnerHTML={{ __html: SNIPPET }} />));",
     ),
     "plain text": ("", "return Response.text(req.query.x);"),
+    "escaped, then built on": (
+        'import { escapeHtml } from "zigttp:text";',
+        'return Response.html("<p>" + escapeHtml(req.query.x).trim() + "</p>");',
+    ),
     "a container of constants": (
         "",
         'const parts: string[] = [];\nparts.push("<p>");\n'
@@ -104,3 +135,23 @@ def test_escaped_or_constant_html_stays_safe(
     write_project: WriteProject, prelude: str, body: str
 ) -> None:
     assert _injection_safe(write_project, prelude, body) is True
+
+
+@pytest.mark.parametrize(
+    ("prelude", "body"), ESCAPING_UNDONE.values(), ids=ESCAPING_UNDONE
+)
+def test_data_decoded_after_escaping_is_raw_again(
+    write_project: WriteProject, prelude: str, body: str
+) -> None:
+    assert _injection_safe(write_project, prelude, body) is False
+
+
+@pytest.mark.parametrize(
+    ("prelude", "body"),
+    REWRITTEN_AFTER_ESCAPING.values(),
+    ids=REWRITTEN_AFTER_ESCAPING,
+)
+def test_escaped_data_rewritten_is_not_proven_either_way(
+    write_project: WriteProject, prelude: str, body: str
+) -> None:
+    assert _injection_safe(write_project, prelude, body) is None

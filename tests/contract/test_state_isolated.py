@@ -102,6 +102,45 @@ def test_reading_or_copying_shared_values_stays_isolated(
     assert _state_isolated(write_project, "handler.ts", prelude, body) is True
 
 
+COMPONENTS = {
+    "a prop the component writes": (
+        "const items: string[] = [];\n"
+        "function List(p: { items: string[] }) { p.items.push('x'); return <ul />; }",
+        "<List items={items} />",
+        False,
+    ),
+    "children the component writes": (
+        "const items: string[] = [];\n"
+        "function Wrap(p: { children: string[] }) { p.children.pop(); return <ul />; }",
+        "<div><Wrap>{items}</Wrap></div>",
+        False,
+    ),
+    "a prop the component only reads": (
+        "const items = ['a', 'b'];\n"
+        "function List(p: { items: string[] }) {\n"
+        "  return <ul>{p.items.map((i) => <li>{i}</li>)}</ul>;\n}",
+        "<div><List items={items} /></div>",
+        True,
+    ),
+    "a prop given to an HTML element": (
+        "const label = { text: 'hi' };",
+        "<p title={label.text}>{label.text}</p>",
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("prelude", "element", "isolated"), COMPONENTS.values(), ids=COMPONENTS
+)
+def test_module_values_given_to_components_are_followed_into_their_props(
+    write_project: WriteProject, prelude: str, element: str, isolated: bool
+) -> None:
+    body = f"return Response.html(renderToString({element}));"
+
+    assert _state_isolated(write_project, "handler.tsx", prelude, body) is isolated
+
+
 def test_a_component_rendered_as_a_tag_is_a_call_not_an_escape(
     write_project: WriteProject,
 ) -> None:
