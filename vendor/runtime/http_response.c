@@ -84,8 +84,12 @@ bool http_response_header(HttpResponse *response, const char *name, size_t name_
         if (c <= 0x20 || c >= 0x7f || c == ':')
             return false;
     }
+    /* A field value is visible characters, spaces and tabs (RFC 9110 5.5):
+       CR and LF would split the response, other controls make strict clients
+       refuse it. */
     for (size_t i = 0; i < value_len; i++) {
-        if (value[i] == '\r' || value[i] == '\n' || value[i] == '\0')
+        unsigned char c = (unsigned char)value[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
             return false;
     }
     if (is_framing_header(name, name_len))

@@ -2,6 +2,8 @@
 #include "js_response.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *type_name(JSContext *ctx, JSValueConst value)
 {
@@ -130,6 +132,29 @@ static bool is_empty_body(JSContext *ctx, JSValueConst body)
 
 /* The body: a string as UTF-8, or the bytes of a buffer or view; none for
    undefined and null. */
+/* QuickJS writes a lone surrogate ("\ud800") as its own three bytes, ED A0-BF
+   xx, which is not UTF-8: each becomes U+FFFD (EF BF BD), of the same length.
+   A copy when there is any (free it), else NULL. */
+static char *without_lone_surrogates(const char *text, size_t len)
+{
+    char *copy = NULL;
+    for (size_t i = 0; i + 2 < len; i++) {
+        unsigned char lead = (unsigned char)text[i];
+        unsigned char next = (unsigned char)text[i + 1];
+        if (lead != 0xed || next < 0xa0 || next > 0xbf)
+            continue;
+        if (!copy) {
+            copy = malloc(len);
+            if (!copy)
+                return NULL;
+            memcpy(copy, text, len);
+        }
+        memcpy(copy + i, "\xef\xbf\xbd", 3);
+        i += 2;
+    }
+    return copy;
+}
+
 static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
                       Buffer *problem)
 {
@@ -144,7 +169,9 @@ static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
             buffer_append_str(problem, "its body cannot be read");
             return -1;
         }
-        bool written = http_response_finish(response, text, len);
+        char *mended = without_lone_surrogates(text, len);
+        bool written = http_response_finish(response, mended ? mended : text, len);
+        free(mended);
         JS_FreeCString(ctx, text);
         return written ? 0 : -1;
     }
