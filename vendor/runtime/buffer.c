@@ -41,13 +41,22 @@ bool buffer_append_str(Buffer *buffer, const char *text)
     return buffer_append(buffer, text, strlen(text));
 }
 
+/* Formatted once into the room there is; only text longer than that is
+   formatted again after the buffer grows. */
 bool buffer_printf(Buffer *buffer, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    int needed = vsnprintf(NULL, 0, format, args);
+    size_t room = buffer->cap - buffer->len;
+    int needed = vsnprintf(room ? buffer->data + buffer->len : NULL, room, format, args);
     va_end(args);
-    if (needed < 0 || !buffer_reserve(buffer, (size_t)needed + 1))
+    if (needed < 0)
+        return false;
+    if ((size_t)needed < room) {
+        buffer->len += (size_t)needed;
+        return true;
+    }
+    if (!buffer_reserve(buffer, (size_t)needed + 1))
         return false;
 
     va_start(args, format);
@@ -55,6 +64,17 @@ bool buffer_printf(Buffer *buffer, const char *format, ...)
     va_end(args);
     buffer->len += (size_t)needed;
     return true;
+}
+
+bool buffer_append_decimal(Buffer *buffer, size_t value)
+{
+    char digits[24];
+    size_t at = sizeof digits;
+    do {
+        digits[--at] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value);
+    return buffer_append(buffer, digits + at, sizeof digits - at);
 }
 
 /* Drop `count` bytes from the front, keeping what follows (a pipelined request). */

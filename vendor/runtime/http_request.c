@@ -203,6 +203,23 @@ static long apply_headers(HttpRequest *request)
     return 0;
 }
 
+/* The "\r\n\r\n" ending a head: each line end is found with memchr, which
+   is much faster than a general substring search on every read. */
+static char *find_blank_line(char *text, size_t len)
+{
+    char *end = text + len;
+    for (char *at = text; at < end;) {
+        char *newline = memchr(at, '\n', (size_t)(end - at));
+        if (!newline || end - newline < 3)
+            return NULL;
+        if (newline > text && newline[-1] == '\r' && newline[1] == '\r' &&
+            newline[2] == '\n')
+            return newline - 1;
+        at = newline + 1;
+    }
+    return NULL;
+}
+
 long http_parse_head(char *data, size_t len, HttpRequest *request)
 {
     /* Blank lines before a request are allowed (some clients send one after a body). */
@@ -219,7 +236,7 @@ long http_parse_head(char *data, size_t len, HttpRequest *request)
     if ((size_t)(line_end - line) > HTTP_MAX_REQUEST_LINE + 1)
         return -414;
 
-    char *head_end = memmem(line, left, "\r\n\r\n", 4);
+    char *head_end = find_blank_line(line, left);
     if (!head_end) {
         if (left > HTTP_MAX_HEAD)
             return -431;

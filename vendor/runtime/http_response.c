@@ -70,8 +70,12 @@ static bool is_framing_header(const char *name, size_t len)
 
 bool http_response_begin(HttpResponse *response)
 {
-    return buffer_printf(response->out, "HTTP/1.1 %d %s\r\n", response->status,
-                         http_status_text(response->status));
+    Buffer *out = response->out;
+    return buffer_append(out, "HTTP/1.1 ", 9) &&
+           buffer_append_decimal(out, (size_t)response->status) &&
+           buffer_append(out, " ", 1) &&
+           buffer_append_str(out, http_status_text(response->status)) &&
+           buffer_append(out, "\r\n", 2);
 }
 
 bool http_response_header(HttpResponse *response, const char *name, size_t name_len,
@@ -116,8 +120,9 @@ bool http_response_finish(HttpResponse *response, const char *body, size_t body_
     bool bodyless = !http_status_allows_body(status);
     bool framed = status >= 200 && status != 204 && status != 304;
 
-    if (framed &&
-        !buffer_printf(out, "Content-Length: %zu\r\n", bodyless ? 0 : body_len))
+    if (framed && !(buffer_append_str(out, "Content-Length: ") &&
+                    buffer_append_decimal(out, bodyless ? 0 : body_len) &&
+                    buffer_append(out, "\r\n", 2)))
         return false;
     if (!response->keep_alive && !buffer_append_str(out, "Connection: close\r\n"))
         return false;

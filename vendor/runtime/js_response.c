@@ -130,8 +130,6 @@ static bool is_empty_body(JSContext *ctx, JSValueConst body)
     return JS_IsObject(body) && find_bytes(ctx, body, &bytes, &len) && len == 0;
 }
 
-/* The body: a string as UTF-8, or the bytes of a buffer or view; none for
-   undefined and null. */
 /* QuickJS writes a lone surrogate ("\ud800") as its own three bytes, ED A0-BF
    xx, which is not UTF-8: each becomes U+FFFD (EF BF BD), of the same length.
    A copy when there is any (free it), else NULL. */
@@ -155,6 +153,8 @@ static char *without_lone_surrogates(const char *text, size_t len)
     return copy;
 }
 
+/* The body: a string as UTF-8, or the bytes of a buffer or view; none for
+   undefined and null. */
 static int write_body(JSContext *ctx, JSValueConst body, HttpResponse *response,
                       Buffer *problem)
 {
