@@ -37,16 +37,7 @@ def is_assigned(identifier: Node) -> bool:
         ):
             return False
         child, parent = parent, parent.parent
-    if parent is None:
-        return False
-
-    if parent.type in _ASSIGNMENTS:
-        return parent.child_by_field_name("left") == child
-    if parent.type == "update_expression":
-        return True
-    if parent.type == "for_in_statement":
-        return parent.child_by_field_name("left") == child
-    return False
+    return parent is not None and _writes(parent, child)
 
 
 def is_write_target(target: Node) -> bool:
@@ -54,13 +45,16 @@ def is_write_target(target: Node) -> bool:
     parent = target.parent
     if parent is None:
         return False
-    if parent.type in _ASSIGNMENTS:
-        return parent.child_by_field_name("left") == target
-    if parent.type == "update_expression":
+    if parent.type == "unary_expression" and parent.children[0].type == "delete":
         return True
-    if parent.type == "for_in_statement":
-        return parent.child_by_field_name("left") == target
-    return parent.type == "unary_expression" and parent.children[0].type == "delete"
+    return _writes(parent, target)
+
+
+def _writes(parent: Node, child: Node) -> bool:
+    """`parent` assigns, updates or loops over `child` as its target."""
+    if parent.type in _ASSIGNMENTS or parent.type == "for_in_statement":
+        return parent.child_by_field_name("left") == child
+    return parent.type == "update_expression"
 
 
 def chain_top(member: Node) -> Node:
