@@ -15,12 +15,11 @@ from .findings import Unit
 from .scopes import Binding
 from .syntax import Node
 from .wrapping import outer
-from .write_targets import chain_top
+from .write_targets import assigned_value, chain_top
 
 FILLING_METHODS = frozenset(
     {"push", "unshift", "splice", "set", "add", "fill", "append", "assign"}
 )
-_ASSIGNMENTS = frozenset({"assignment_expression", "augmented_assignment_expression"})
 
 
 def put_into(unit: Unit, binding: Binding) -> list[Node]:
@@ -40,15 +39,9 @@ def put_into(unit: Unit, binding: Binding) -> list[Node]:
 
 
 def _through_member(unit: Unit, member: Node) -> list[Node]:
-    top = chain_top(member)
-    written = top.parent
-    if (
-        written is not None
-        and written.type in _ASSIGNMENTS
-        and written.child_by_field_name("left") == top
-    ):
-        right = written.child_by_field_name("right")
-        return [right] if right is not None else []
+    value = assigned_value(chain_top(member))
+    if value is not None:
+        return [value]
 
     call = outer(member).parent
     name = member.child_by_field_name("property")

@@ -1,12 +1,12 @@
 """injectionSafe, best effort: does request data reach HTML or a fetch URL unescaped?
 
-The sinks are Response.html(...), `new Response(body, init)`,
+The sinks are Response.html(...); `new Response(body, init)`,
 Response.text(...) and Response.json(...) whose literal headers declare an
-HTML content type, the `__html` of dangerouslySetInnerHTML, a JSX tag named by
-a variable, and every fetch URL; taint.py says how
-far request data reaches what each is given. A Response the analysis cannot
-read (used as a value, or built with headers that are not a literal) leaves
-the property undecided when it is given anything but clean data.
+HTML content type; the `__html` of dangerouslySetInnerHTML; a JSX tag named
+by a variable; and every fetch URL. taint.py says how far request data
+reaches what each is given. A Response the analysis cannot read (used as a
+value, or built with headers that are not a literal) leaves the property
+undecided when it is given data that is not safe.
 """
 
 from __future__ import annotations

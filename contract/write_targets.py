@@ -50,6 +50,17 @@ def is_write_target(target: Node) -> bool:
     return _writes(parent, target)
 
 
+def assigned_value(target: Node) -> Node | None:
+    """What `target = value` (or `target += value`) gives it; None when the
+    target is not the left of an assignment."""
+    parent = target.parent
+    if parent is None or parent.type not in _ASSIGNMENTS:
+        return None
+    if parent.child_by_field_name("left") != target:
+        return None
+    return parent.child_by_field_name("right")
+
+
 def _writes(parent: Node, child: Node) -> bool:
     """`parent` assigns, updates or loops over `child` as its target."""
     if parent.type in _ASSIGNMENTS or parent.type == "for_in_statement":
