@@ -9,17 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from zigttp.contract.model import PROOF_LEVELS, PROPERTIES
 from zigttp.errors import ControlPlaneError
 
-PROPERTIES = (
-    "readOnly",
-    "retrySafe",
-    "idempotent",
-    "deterministic",
-    "stateIsolated",
-    "injectionSafe",
-)
-PROOF_LEVELS = ("none", "partial", "complete")
 _LISTS = (
     ("env", "names", "env name"),
     ("egress", "hosts", "egress host"),

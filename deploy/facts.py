@@ -19,15 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-PROPERTIES = (
-    "readOnly",
-    "retrySafe",
-    "idempotent",
-    "deterministic",
-    "stateIsolated",
-    "injectionSafe",
-)
-PROOF_LEVELS = ("none", "partial", "complete")
+from zigttp.contract.model import PROOF_LEVELS, PROPERTIES
+
 CATEGORIES = ("routes", "env", "egress", "cache")
 
 SAFE = "safe"
