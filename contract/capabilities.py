@@ -18,7 +18,13 @@ from .findings import Findings, Unit
 from .hosts import host_of, host_of_prefix
 from .scopes import Binding
 from .syntax import Node
-from .values import is_string, key_name, quoted, static_string, string_prefix
+from .values import (
+    is_string,
+    literal_fields,
+    quoted,
+    static_string,
+    string_prefix,
+)
 from .wrapping import outer, unwrap
 
 
@@ -259,28 +265,13 @@ def _fetch_method(unit: Unit, init: Node | None, default: str | None) -> str | N
     """
     if init is None:
         return default
-    literal = unwrap(init)
-    if literal.type != "object":
+    fields = literal_fields(unwrap(init), unit.scopes)
+    if fields is None:
         return None
-
-    method = default
-    for entry in literal.named_children:
-        if entry.type == "comment":
-            continue
-        if entry.type not in ("pair", "shorthand_property_identifier"):
-            return None
-        key = entry.child_by_field_name("key") if entry.type == "pair" else entry
-        name = key_name(key, unit.scopes)
-        if name is None or (name == "__proto__" and entry.type == "pair"):
-            return None
-        if name != "method":
-            continue
-        value = entry.child_by_field_name("value") if entry.type == "pair" else entry
-        found = static_string(value, unit.scopes) if value is not None else None
-        if found is None:
-            return None
-        method = found.upper()
-    return method
+    if "method" not in fields:
+        return default
+    method = fields["method"]
+    return method.upper() if method is not None else None
 
 
 def _escapes(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .findings import Findings, Unit
 from .model import Route
 from .syntax import Node
-from .values import const_value, key_name, static_string
+from .values import const_value, literal_fields, static_string
 from .wrapping import outer, unwrap
 
 
@@ -99,7 +99,7 @@ def _array_table(unit: Unit, findings: Findings, table: Node) -> None:
     for item in table.named_children:
         if item.type == "comment":
             continue
-        fields = _literal_fields(unit, const_value(item, unit.scopes))
+        fields = literal_fields(const_value(item, unit.scopes), unit.scopes)
         method = fields.get("method") if fields is not None else None
         pattern = None
         if fields is not None:
@@ -111,27 +111,6 @@ def _array_table(unit: Unit, findings: Findings, table: Node) -> None:
             )
             continue
         findings.route(unit, item, _route(method, pattern), "routerMatch() table item")
-
-
-def _literal_fields(unit: Unit, item: Node | None) -> dict[str, str | None] | None:
-    """The fields of a literal item, None for a value that is not a known
-    string; None for the whole item when an entry could hide a field (a
-    spread, a getter or method, a computed key, `__proto__`)."""
-    if item is None or item.type != "object":
-        return None
-    fields: dict[str, str | None] = {}
-    for entry in item.named_children:
-        if entry.type == "comment":
-            continue
-        if entry.type not in ("pair", "shorthand_property_identifier"):
-            return None
-        key = entry.child_by_field_name("key") if entry.type == "pair" else entry
-        name = key_name(key, unit.scopes)
-        if name is None or (name == "__proto__" and entry.type == "pair"):
-            return None
-        value = entry.child_by_field_name("value") if entry.type == "pair" else entry
-        fields[name] = static_string(value, unit.scopes)
-    return fields
 
 
 def route_from_key(key: str) -> Route | None:

@@ -192,3 +192,26 @@ def _printable(character: str) -> str:
         return character
     code = ord(character)
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\u{{{code:x}}}"
+
+
+def literal_fields(item: Node | None, scopes: Scopes) -> dict[str, str | None] | None:
+    """The fields of an object literal: each name with its known string, or None
+    when it is not one (nor when any entry of that name is not). None for the
+    whole item when it is not an object literal or an entry could hide a field:
+    a spread, a getter or method, a computed key, `__proto__`."""
+    if item is None or item.type != "object":
+        return None
+    fields: dict[str, str | None] = {}
+    for entry in item.named_children:
+        if entry.type == "comment":
+            continue
+        if entry.type not in ("pair", "shorthand_property_identifier"):
+            return None
+        key = entry.child_by_field_name("key") if entry.type == "pair" else entry
+        name = key_name(key, scopes)
+        if name is None or (name == "__proto__" and entry.type == "pair"):
+            return None
+        value = entry.child_by_field_name("value") if entry.type == "pair" else entry
+        known = static_string(value, scopes)
+        fields[name] = None if name in fields and fields[name] is None else known
+    return fields
