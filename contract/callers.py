@@ -5,7 +5,7 @@ from __future__ import annotations
 from .findings import Unit
 from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
-from .wrapping import outer, unwrap
+from .wrapping import call_of, outer, unwrap
 
 _CALLBACK_METHODS = frozenset(
     {"map", "flatMap", "forEach", "filter", "find", "some", "every"}
@@ -164,15 +164,10 @@ def direct_calls(unit: Unit, function: Node) -> list[Node] | None:
         return None
     calls: list[Node] = []
     for reference in binding.references:
-        used = outer(reference)
-        parent = used.parent
-        if (
-            parent is None
-            or parent.type != "call_expression"
-            or parent.child_by_field_name("function") != used
-        ):
+        call = call_of(reference)
+        if call is None:
             return None
-        calls.append(parent)
+        calls.append(call)
     return calls
 
 

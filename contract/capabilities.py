@@ -25,7 +25,7 @@ from .values import (
     static_string,
     string_prefix,
 )
-from .wrapping import outer, unwrap
+from .wrapping import call_of, outer, unwrap
 
 
 @dataclass(frozen=True)
@@ -159,16 +159,11 @@ def _function_use(
 
     if parent is not None and is_typeof(parent):
         return
-    if (
-        parent is None
-        or parent.type != "call_expression"
-        or parent.child_by_field_name("function") != used
-        or arguments_of(parent) is None
-    ):
+    call = call_of(used)
+    if call is None or arguments_of(call) is None:
         _escapes(unit, findings, module, name, reference, "")
         return
 
-    call = parent
     arguments = arguments_of(call) or []
     if tracked.random:
         findings.violates(

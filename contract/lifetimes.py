@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .findings import Unit
 from .scopes import FUNCTIONS, Binding
 from .syntax import Node, walk
-from .wrapping import outer
+from .wrapping import call_of, outer
 
 _DECLARED_FUNCTIONS = frozenset(
     {"function_declaration", "generator_function_declaration"}
@@ -87,9 +87,7 @@ class Lifetimes:
             parent = used.parent
             if parent is None or self.context(parent) is not None:
                 continue
-            if parent.type == "call_expression" and (
-                parent.child_by_field_name("function") == used
-            ):
+            if call_of(used) is not None:
                 return True
             if parent.type == "new_expression":
                 return True
@@ -123,14 +121,8 @@ def _iifes(unit: Unit) -> set[int]:
     for node in walk(unit.tree.root_node):
         if node.type not in _FUNCTION_VALUES:
             continue
-        used = outer(node)
-        parent = used.parent
-        if (
-            parent is not None
-            and parent.type == "call_expression"
-            and parent.child_by_field_name("function") == used
-            and _runs_at_load(parent, found)
-        ):
+        call = call_of(node)
+        if call is not None and _runs_at_load(call, found):
             found.add(node.id)
     return found
 
@@ -160,15 +152,10 @@ def _stays_scoped(
     if references is None or not references:
         return False
     for reference in references:
-        used = outer(reference)
-        parent = used.parent
-        if (
-            parent is None
-            or parent.type != "call_expression"
-            or parent.child_by_field_name("function") != used
-        ):
+        call = call_of(reference)
+        if call is None:
             return False
-        caller = found.context(parent)
+        caller = found.context(call)
         if caller is None or caller.id not in scoped:
             return False
     return True
@@ -177,14 +164,8 @@ def _stays_scoped(
 def _only_runtime_calls(found: Lifetimes, function: Node) -> bool:
     """The handler stays request-scoped unless module code also calls it."""
     for reference in _references(found.unit, function) or []:
-        used = outer(reference)
-        parent = used.parent
-        if (
-            parent is not None
-            and parent.type == "call_expression"
-            and parent.child_by_field_name("function") == used
-            and found.context(parent) is None
-        ):
+        call = call_of(reference)
+        if call is not None and found.context(call) is None:
             return False
     return True
 

@@ -31,7 +31,7 @@ from .shapes import FUNCTION, INSTANCE, OBJECT, Shape, Shapes
 from .state_methods import this_nodes
 from .state_uses import Tracker
 from .syntax import Node, walk
-from .wrapping import outer
+from .wrapping import call_of, outer
 
 _NOT_OBJECTS = frozenset({"undefined", "NaN", "Infinity", "arguments"})
 
@@ -176,13 +176,7 @@ def _instances_all_seen(unit: Unit, declaration: Node) -> bool:
 
 
 def _called_where_it_stands(function: Node) -> bool:
-    used = outer(function)
-    parent = used.parent
-    return (
-        parent is not None
-        and parent.type == "call_expression"
-        and parent.child_by_field_name("function") == used
-    )
+    return call_of(function) is not None
 
 
 def _globals(unit: Unit, times: Lifetimes, tracker: Tracker) -> None:

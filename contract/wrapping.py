@@ -28,6 +28,16 @@ def unwrap(node: Node) -> Node:
     return node
 
 
+def call_of(node: Node) -> Node | None:
+    """The call that calls `node` as it stands: `node(...)`, `(node as F)(...)`;
+    None when the node is used any other way."""
+    used = outer(node)
+    parent = used.parent
+    if parent is None or parent.type != "call_expression":
+        return None
+    return parent if parent.child_by_field_name("function") == used else None
+
+
 def outer(node: Node) -> Node:
     """The outermost parenthesis or cast wrapping `node` (itself when none)."""
     current = node
