@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,8 +17,9 @@ from zigttp.errors import ControlPlaneError, UsageError
 from . import output
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from zigttp.controlplane.config import Settings
-    from zigttp.controlplane.database import Database
 
 DATA_DIR_VARIABLE = "ZIGTTP_CP_DATA_DIR"
 
@@ -208,17 +211,13 @@ def token_create(data_dir: Path, email: str, label: str) -> None:
     """
     from zigttp.controlplane import accounts
 
-    database = _existing_database(data_dir)
     try:
-        database.migrate()
-        with database.transaction() as session:
+        with _existing_database(data_dir) as session:
             account = accounts.account_for(session, email)
             created = accounts.create_token(session, account, label)
             namespace = account.namespace
     except ControlPlaneError as error:
         raise UsageError(f"--email: {error.detail}") from error
-    finally:
-        database.close()
     output.say(f"token for {email.lower()} (namespace {namespace}); it is shown once:")
     output.result(created)
 
@@ -235,13 +234,8 @@ def token_list(data_dir: Path, email: str | None) -> None:
     """
     from zigttp.controlplane import access_tokens
 
-    database = _existing_database(data_dir)
-    try:
-        database.migrate()
-        with database.transaction() as session:
-            found = access_tokens.listed(session, email)
-    finally:
-        database.close()
+    with _existing_database(data_dir) as session:
+        found = access_tokens.listed(session, email)
 
     rows = [("ID", "EMAIL", "LABEL", "CREATED", "LAST USED", "STATE")]
     for info in found:
@@ -274,13 +268,8 @@ def token_revoke(data_dir: Path, token_id: str) -> None:
     """
     from zigttp.controlplane import access_tokens
 
-    database = _existing_database(data_dir)
-    try:
-        database.migrate()
-        with database.transaction() as session:
-            revoked = access_tokens.revoke(session, token_id)
-    finally:
-        database.close()
+    with _existing_database(data_dir) as session:
+        revoked = access_tokens.revoke(session, token_id)
 
     info = revoked.token
     if revoked.already:
@@ -303,12 +292,20 @@ def _settings(
     return settings.with_registry(registry)
 
 
-def _existing_database(data_dir: Path) -> Database:
-    """The database of the control plane in `data_dir`; never a new, empty one."""
+@contextmanager
+def _existing_database(data_dir: Path) -> Iterator[Session]:
+    """A transaction on the database of the control plane in `data_dir`, brought
+    up to date first; never a new, empty database."""
     from zigttp.controlplane import config, database
 
     settings = config.from_environment(data_dir)
-    return database.open_existing(settings.sqlalchemy_url, str(settings.data_dir))
+    opened = database.open_existing(settings.sqlalchemy_url, str(settings.data_dir))
+    try:
+        opened.migrate()
+        with opened.transaction() as session:
+            yield session
+    finally:
+        opened.close()
 
 
 def _when(moment: float | None) -> str:
