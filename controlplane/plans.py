@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zigttp import timestamps
 from zigttp.controlplane import audit, secret
 from zigttp.controlplane.accounts import Caller
 from zigttp.controlplane.models import Account, Grant, Plan, Project
@@ -290,7 +291,7 @@ def _decidable(
 
 def _future_time(text: str) -> float:
     try:
-        moment = datetime.datetime.fromisoformat(str(text))
+        moment = timestamps.from_rfc3339(str(text))
     except ValueError:
         raise ControlPlaneError(
             "approve a plan",
@@ -298,10 +299,8 @@ def _future_time(text: str) -> float:
             "invalid_expires_at",
             f"expiresAt {str(text)[:40]!r} is not an RFC 3339 time",
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    if moment.timestamp() <= time.time():
+    if moment <= time.time():
         raise ControlPlaneError(
             "approve a plan", 400, "invalid_expires_at", "expiresAt is in the past"
         )
-    return moment.timestamp()
+    return moment

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from zigttp import timestamps
 from zigttp.errors import ControlPlaneError, ReviewRequired
 from zigttp.oci.credentials import Credentials
 
@@ -151,7 +151,7 @@ def refreshed(plane: ControlPlane, body: dict[str, Any], old: Session) -> Sessio
 
 def _timestamp(text: str) -> float:
     try:
-        moment = datetime.datetime.fromisoformat(text)
+        return timestamps.from_rfc3339(text)
     except ValueError:
         raise ControlPlaneError(
             "open a deploy session",
@@ -159,6 +159,3 @@ def _timestamp(text: str) -> float:
             "invalid_answer",
             f"expiresAt {server_text.clean(text, 40)!r} is not an RFC 3339 time",
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.UTC)
-    return moment.timestamp()
