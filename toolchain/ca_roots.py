@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-import tempfile
 from pathlib import Path
 
 import tarsafe
 
-from zigttp import dirs
 from zigttp.errors import ToolchainError
-from zigttp.progress import Progress, Step, silent
-from zigttp.toolchain import cache, pinned
+from zigttp.progress import Progress, silent
+from zigttp.toolchain import pinned
 from zigttp.toolchain.vendored import RootsPin, roots_pin
 
 log = logging.getLogger(__name__)
@@ -27,21 +25,13 @@ _CERTIFICATE = re.compile(
 def bundle_dir(progress: Progress = silent) -> Path:
     """The folder holding ca-roots.pem, fetching and reducing it the first time."""
     pin = roots_pin()
-    folder = dirs.cache_dir() / "sources" / f"{pin.name}-{pin.version}"
-    if folder.is_dir():
-        return folder
+    folder = pinned.source_folder(pin)
 
-    def fetch_into(staging: Path) -> None:
-        label = f"fetching {pin.name} {pin.version} CA roots (first time only)"
-        progress(Step(label, 0, 1))
-        with tempfile.TemporaryDirectory(prefix="zigttp-roots-") as temp:
-            archive = pinned.download(pin.name, pin.version, pin.file, Path(temp))
-            pinned.verify(pin.file, pin.sha256, archive)
-            pem = _read_member(pin, archive)
+    def unpack(archive: Path, staging: Path) -> None:
+        pem = _read_member(pin, archive)
         (staging / BUNDLE_NAME).write_bytes(certificates_only(pem))
-        progress(Step(label, 1, 1))
 
-    return cache.entry(folder, fetch_into)
+    return pinned.fetched_once(pin, folder, " CA roots", unpack, progress)
 
 
 def certificates_only(pem: bytes) -> bytes:

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import tarsafe
 
-from zigttp import dirs
 from zigttp.errors import ToolchainError
-from zigttp.progress import Progress, Step, silent
-from zigttp.toolchain import cache, pinned
+from zigttp.progress import Progress, silent
+from zigttp.toolchain import pinned
 from zigttp.toolchain.vendored import EnginePin, engine_pin
 
 log = logging.getLogger(__name__)
@@ -21,31 +20,19 @@ log = logging.getLogger(__name__)
 
 def sources_dir() -> Path:
     """Where the verified engine sources live in the cache (present or not)."""
-    pin = engine_pin()
-    return dirs.cache_dir() / "sources" / f"{pin.name}-{pin.version}"
+    return pinned.source_folder(engine_pin())
 
 
 def sources(progress: Progress = silent) -> Path:
     """The folder with the verified engine sources, fetching them the first time."""
     pin = engine_pin()
-    folder = sources_dir()
-    if folder.is_dir():
-        return folder
-
-    def fetch_into(staging: Path) -> None:
-        label = f"fetching {pin.name} {pin.version} (first time only)"
-        progress(Step(label, 0, 1))
-        with tempfile.TemporaryDirectory(prefix="zigttp-engine-") as temp:
-            archive = _download(pin, Path(temp))
-            verify_archive(pin, archive)
-            _extract(pin, archive, staging)
-        progress(Step(label, 1, 1))
-
-    return cache.entry(folder, fetch_into)
-
-
-def _download(pin: EnginePin, into: Path) -> Path:
-    return pinned.download(pin.name, pin.version, pin.file, into)
+    return pinned.fetched_once(
+        pin,
+        sources_dir(),
+        "",
+        lambda archive, staging: _extract(pin, archive, staging),
+        progress,
+    )
 
 
 def verify_archive(pin: EnginePin, archive: Path) -> None:

@@ -6,9 +6,15 @@ import hashlib
 import logging
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+from zigttp import dirs
 from zigttp.errors import ToolchainError
+from zigttp.progress import Progress, Step
+from zigttp.toolchain import cache
+from zigttp.toolchain.vendored import Pin
 
 log = logging.getLogger(__name__)
 
@@ -59,3 +65,32 @@ def verify(file: str, sha256: str, archive: Path) -> None:
             f"pins {sha256}: the package index served different bytes; "
             "do not build with them, report it"
         )
+
+
+def source_folder(pin: Pin) -> Path:
+    """Where a pin's checked contents live in the cache (present or not)."""
+    return dirs.cache_dir() / "sources" / f"{pin.name}-{pin.version}"
+
+
+def fetched_once(
+    pin: Pin,
+    folder: Path,
+    what: str,
+    unpack: Callable[[Path, Path], None],
+    progress: Progress,
+) -> Path:
+    """`folder` in the cache, made the first time from the pinned archive:
+    downloaded, checked against its sha256, then `unpack(archive, staging)`."""
+    if folder.is_dir():
+        return folder
+
+    def fetch_into(staging: Path) -> None:
+        label = f"fetching {pin.name} {pin.version}{what} (first time only)"
+        progress(Step(label, 0, 1))
+        with tempfile.TemporaryDirectory(prefix="zigttp-pinned-") as temp:
+            archive = download(pin.name, pin.version, pin.file, Path(temp))
+            verify(pin.file, pin.sha256, archive)
+            unpack(archive, staging)
+        progress(Step(label, 1, 1))
+
+    return cache.entry(folder, fetch_into)

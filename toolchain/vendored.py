@@ -4,35 +4,39 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from zigttp.errors import ToolchainError
 
 RUNTIME_SUFFIXES = (".c", ".h", ".js", ".zig")
+P = TypeVar("P", bound="Pin")
 
 
 @dataclass(frozen=True)
-class EnginePin:
-    """The one engine release we build against, and how to check we got it."""
+class Pin:
+    """One source distribution on the package index, and its sha256."""
 
     name: str
     version: str
     file: str
     sha256: str
+
+
+@dataclass(frozen=True)
+class EnginePin(Pin):
+    """The one engine release we build against, and how to check we got it."""
+
     sources: str
     compile: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class RootsPin:
+class RootsPin(Pin):
     """The CA certificate bundle built into the runtime for https, and its check."""
 
-    name: str
-    version: str
-    file: str
-    sha256: str
     member: str  # the PEM file inside the source distribution
 
 
@@ -53,39 +57,40 @@ def _lock() -> tuple[Path, dict[str, Any]]:
 
 def engine_pin() -> EnginePin:
     """Read the engine pin from vendor/lock.json."""
-    path, lock = _lock()
-    try:
-        engine = lock["engine"]
-        return EnginePin(
-            name=engine["name"],
-            version=engine["version"],
-            file=engine["file"],
-            sha256=engine["sha256"],
-            sources=engine["sources"],
-            compile=tuple(engine["compile"]),
-        )
-    except (KeyError, TypeError) as error:
-        raise ToolchainError(
-            f"reading the engine pin {path}: {error}; reinstall zigttp"
-        ) from error
+    return _read_pin(
+        "engine",
+        "the engine pin",
+        lambda entry: EnginePin(
+            **_common(entry),
+            sources=entry["sources"],
+            compile=tuple(entry["compile"]),
+        ),
+    )
 
 
 def roots_pin() -> RootsPin:
     """Read the CA bundle pin from vendor/lock.json."""
+    return _read_pin(
+        "ca_roots",
+        "the CA bundle pin",
+        lambda entry: RootsPin(**_common(entry), member=entry["member"]),
+    )
+
+
+def _read_pin(key: str, what: str, make: Callable[[Any], P]) -> P:
+    """`make` applied to the lock's entry `key`; a missing or mistyped field is
+    a ToolchainError naming `what`."""
     path, lock = _lock()
     try:
-        roots = lock["ca_roots"]
-        return RootsPin(
-            name=roots["name"],
-            version=roots["version"],
-            file=roots["file"],
-            sha256=roots["sha256"],
-            member=roots["member"],
-        )
+        return make(lock[key])
     except (KeyError, TypeError) as error:
-        raise ToolchainError(
-            f"reading the CA bundle pin {path}: {error}; reinstall zigttp"
-        ) from error
+        message = f"reading {what} {path}: {error}; reinstall zigttp"
+        raise ToolchainError(message) from error
+
+
+def _common(entry: Any) -> dict[str, str]:
+    """The fields every pin has."""
+    return {field: entry[field] for field in ("name", "version", "file", "sha256")}
 
 
 def runtime_dir() -> Path:
