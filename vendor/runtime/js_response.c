@@ -136,19 +136,21 @@ static bool is_empty_body(JSContext *ctx, JSValueConst body)
 static char *without_lone_surrogates(const char *text, size_t len)
 {
     char *copy = NULL;
-    for (size_t i = 0; i + 2 < len; i++) {
-        unsigned char lead = (unsigned char)text[i];
-        unsigned char next = (unsigned char)text[i + 1];
-        if (lead != 0xed || next < 0xa0 || next > 0xbf)
+    const char *end = text + len;
+    for (const char *at = text; (at = memchr(at, 0xed, (size_t)(end - at)));) {
+        unsigned char next = end - at > 2 ? (unsigned char)at[1] : 0;
+        if (next < 0xa0 || next > 0xbf) {
+            at++;
             continue;
+        }
         if (!copy) {
             copy = malloc(len);
             if (!copy)
                 return NULL;
             memcpy(copy, text, len);
         }
-        memcpy(copy + i, "\xef\xbf\xbd", 3);
-        i += 2;
+        memcpy(copy + (at - text), "\xef\xbf\xbd", 3);
+        at += 3;
     }
     return copy;
 }
