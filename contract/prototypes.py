@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from .expressions import member_name
 from .findings import Findings, Unit
-from .scopes import FUNCTIONS, Binding
+from .scopes import Binding, enclosing_function
 from .syntax import Node, walk
 from .values import static_string
 from .wrapping import outer, unwrap
@@ -328,19 +328,10 @@ def _reached(
     findings.undecided(unit, node, "readOnly", why)
     findings.undecided(unit, node, "injectionSafe", why)
     findings.dynamic(unit, node, "routes", why)
-    if _in_function(node):
+    if enclosing_function(node) is not None:
         if written:
             findings.violates(
                 unit, node, "stateIsolated", f"{why}: requests share that state"
             )
         else:
             findings.undecided(unit, node, "stateIsolated", why)
-
-
-def _in_function(node: Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if current.type in FUNCTIONS:
-            return True
-        current = current.parent
-    return False

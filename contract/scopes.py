@@ -113,14 +113,6 @@ class Scopes:
             and identifier.id not in self._declared
         )
 
-    def enclosing_function(self, node: Node) -> Node | None:
-        current = node.parent
-        while current is not None:
-            if current.type in FUNCTIONS:
-                return current
-            current = current.parent
-        return None
-
     # Declarations --------------------------------------------------------------
 
     def _declare_all(self, root: Node) -> None:
@@ -417,3 +409,11 @@ def _key_text(key: Node | None) -> str:
 def _text(node: Node) -> str:
     """A name as JavaScript reads it: `\\u0065val` is `eval`."""
     return names.identifier(node)
+
+
+def enclosing_function(node: Node) -> Node | None:
+    """The innermost function around `node`; None at module level."""
+    current = node.parent
+    while current is not None and current.type not in FUNCTIONS:
+        current = current.parent
+    return current

@@ -32,7 +32,7 @@ to, and state_holders.py the names, containers and returns that hold it.
 
 from __future__ import annotations
 
-from .scopes import FUNCTIONS
+from .scopes import enclosing_function
 from .shapes import FUNCTION, GLOBAL, HOLDER, INSTANCE, OBJECT
 from .state_holders import (
     JSX_TAGS,
@@ -120,9 +120,8 @@ class Tracker(Trail):
         if kind == "return_statement" or (
             kind == "arrow_function" and parent.child_by_field_name("body") == used
         ):
-            returned_from(
-                self, use, _owner(parent) if kind != "arrow_function" else parent
-            )
+            arrow = kind == "arrow_function"
+            returned_from(self, use, parent if arrow else enclosing_function(parent))
             return
         if kind == "for_in_statement":
             if parent.child_by_field_name("right") == used and _is_for_of(parent):
@@ -211,10 +210,3 @@ def _is_branch(ternary: Node, used: Node) -> bool:
 
 def _is_for_of(loop: Node) -> bool:
     return any(child.type == "of" for child in loop.children)
-
-
-def _owner(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None and current.type not in FUNCTIONS:
-        current = current.parent
-    return current

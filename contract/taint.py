@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from . import callers, contents
 from .findings import Unit
-from .scopes import FUNCTIONS, Binding
+from .scopes import FUNCTIONS, Binding, enclosing_function
 from .syntax import Node, walk
 from .wrapping import outer, unwrap
 
@@ -388,16 +388,9 @@ def _returns(
 
     returned = []
     for node in walk(body):
-        if node.type == "return_statement" and _owner(node) == callback:
+        if node.type == "return_statement" and enclosing_function(node) == callback:
             returned.append(node.named_children[0] if node.named_children else None)
     return _worst(taint_of(context, unit, value, sink, depth) for value in returned)
-
-
-def _owner(node: Node) -> Node | None:
-    current = node.parent
-    while current is not None and current.type not in FUNCTIONS:
-        current = current.parent
-    return current
 
 
 def _values(node: Node) -> list[Node]:
