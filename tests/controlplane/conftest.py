@@ -11,22 +11,13 @@ import pytest
 
 from zigttp import dirs
 
-from .stack import FIXTURES, Running, free_port, start_control_plane
+from .stack import FIXTURES, Running, module_plane
 
 
 @pytest.fixture(scope="module")
 def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """A dev control plane for one test module, with short test knobs."""
-    folder = tmp_path_factory.mktemp("plane")
-    running = start_control_plane(
-        folder / "data",
-        free_port(),
-        free_port(),
-        ZIGTTP_CP_HEALTH_TIMEOUT="15",
-        ZIGTTP_CP_DEVICE_INTERVAL="1",
-    )
-    yield running
-    assert running.stop() == 0, "".join(running.stderr)
+    yield from module_plane(tmp_path_factory.mktemp("plane"), health_timeout="15")
 
 
 @pytest.fixture(scope="session")

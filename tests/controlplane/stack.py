@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +119,20 @@ class Running:
             if stream is not None:
                 stream.close()
         return code
+
+
+def module_plane(folder: Path, health_timeout: str) -> Iterator[Running]:
+    """A dev control plane in `folder` for one test module: short test knobs,
+    and a clean exit checked when the module is done."""
+    running = start_control_plane(
+        folder / "data",
+        free_port(),
+        free_port(),
+        ZIGTTP_CP_HEALTH_TIMEOUT=health_timeout,
+        ZIGTTP_CP_DEVICE_INTERVAL="1",
+    )
+    yield running
+    assert running.stop() == 0, "".join(running.stderr)
 
 
 def start_control_plane(

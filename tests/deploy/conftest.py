@@ -22,7 +22,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.controlplane.stack import Running, free_port, start_control_plane
+from tests.controlplane.stack import (
+    Running,
+    module_plane,
+)
 from zigttp.controlplane import sessions
 
 NOWHERE = "http://127.0.0.1:9"
@@ -83,16 +86,7 @@ def local_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def plane(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """A dev control plane (registry and local provider) for one test module."""
-    folder = tmp_path_factory.mktemp("plane")
-    running = start_control_plane(
-        folder / "data",
-        free_port(),
-        free_port(),
-        ZIGTTP_CP_HEALTH_TIMEOUT="20",
-        ZIGTTP_CP_DEVICE_INTERVAL="1",
-    )
-    yield running
-    assert running.stop() == 0, "".join(running.stderr)
+    yield from module_plane(tmp_path_factory.mktemp("plane"), health_timeout="20")
 
 
 @dataclass(frozen=True)
